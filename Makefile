@@ -1,0 +1,134 @@
+# vmscope - make Linux memory visible on live systems.
+#
+#   make                  build the commands into build/bin
+#   make check            run every test suite (see tests/run)
+#   make install          install commands, man pages and completions
+#   make san              build with AddressSanitizer and UBSan into build/san
+#   make kmod             build the kernel module (KDIR=... to choose headers)
+#   make clean
+#
+# Each command is described once, in the COMMANDS block below: its sources,
+# the pkg-config packages it links, and its man page.
+
+VERSION := 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+B ?= build
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+	-Wstrict-prototypes -Wno-format-nonliteral
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
+
+# ---- the commands -------------------------------------------------------
+COMMANDS := vmmap
+
+vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
+vmmap_PKGS := smartcols
+vmmap_MAN  := man/vmmap.1
+
+# ---- the library --------------------------------------------------------
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_PKGS := smartcols
+CMD_COMMON_SRCS := cmd/common.c
+
+# ---- fixtures (test and demo programs) ----------------------------------
+FIXTURES := $(patsubst tests/fixtures/src/%.c,%,$(wildcard tests/fixtures/src/*.c))
+FIXTURE_LIBS := -lpthread
+
+# ---- unit tests ---------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_PKGS := cmocka libcjson smartcols
+
+pkg_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
+pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
+
+ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
+
+.PHONY: all clean check install uninstall san kmod demo bench unit-build \
+	fixtures
+.DEFAULT_GOAL := all
+
+all: $(addprefix $(B)/bin/,$(COMMANDS)) fixtures
+
+fixtures: $(addprefix $(B)/fixtures/,$(FIXTURES))
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@
+
+$(B)/lib/libvmscope.a: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+define command_rule
+$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$($(1)_SRCS) $(CMD_COMMON_SRCS)) $(B)/lib/libvmscope.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$$($(1)_PKGS) $$(LIB_PKGS))
+endef
+$(foreach c,$(COMMANDS),$(eval $(call command_rule,$(c))))
+
+$(B)/fixtures/%: tests/fixtures/src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(FIXTURE_LIBS)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/lib/libvmscope.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit \
+		$(call pkg_cflags,$(UNIT_PKGS)) -o $@ $< $(B)/lib/libvmscope.a \
+		$(call pkg_libs,$(UNIT_PKGS))
+
+unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
+
+# The same tree built with sanitizers, for the tests.
+san:
+	$(MAKE) B=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" CFLAGS="-O1 -g" all unit-build
+
+check: all unit-build san
+	tests/run
+
+demo: all
+	scripts/demo.sh
+
+bench: all
+	bench/run.sh
+
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) $(wildcard /usr/src/linux-headers-*-amd64))
+kmod:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(addprefix $(B)/bin/,$(COMMANDS)) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(foreach c,$(COMMANDS),$($(c)_MAN)) $(DESTDIR)$(MANDIR)/man1/
+	for c in $(COMMANDS); do \
+		install -m 0644 completions/bash/$$c $(DESTDIR)$(BASHCOMPDIR)/$$c; \
+		install -m 0644 completions/zsh/_$$c $(DESTDIR)$(ZSHCOMPDIR)/_$$c; \
+		install -m 0644 completions/fish/$$c.fish $(DESTDIR)$(FISHCOMPDIR)/$$c.fish; \
+	done
+
+uninstall:
+	for c in $(COMMANDS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
+		  $(DESTDIR)$(BASHCOMPDIR)/$$c $(DESTDIR)$(ZSHCOMPDIR)/_$$c \
+		  $(DESTDIR)$(FISHCOMPDIR)/$$c.fish; \
+	done
+
+clean:
+	rm -rf build
+	-$(MAKE) -C kmod clean KDIR=$(KDIR) >/dev/null 2>&1 || true
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,176 @@
+/* common.c - this file implements what every command does the same way. */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static const char *prog = "vmscope";
+
+/* At exit: flush stdout and report a write error, except a closed pipe
+ * (vmmap | head): the reader went away, which is not our failure. */
+static void close_stdout(void)
+{
+	int err = 0;
+
+	if (fflush(stdout) != 0)
+		err = errno;
+	else if (ferror(stdout))
+		err = EIO;
+	if (fclose(stdout) != 0 && !err)
+		err = errno;
+	if (err && err != EPIPE) {
+		char buf[128];
+
+		fprintf(stderr, "%s: write error: %s\n", prog,
+			vs_strerror(err, buf, sizeof(buf)));
+		_exit(VS_EXIT_FAILURE);
+	}
+	if (err == EPIPE)
+		_exit(VS_EXIT_OK);
+}
+
+void cmd_init(const char *name)
+{
+	prog = name;
+	setlocale(LC_ALL, "");
+	atexit(close_stdout);
+}
+
+const char *cmd_name(void)
+{
+	return prog;
+}
+
+bool cmd_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && !strcasecmp(cs, "UTF-8");
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cmd_warn_err(const struct vs_err *e)
+{
+	cmd_warn("%s", e->msg[0] ? e->msg : "unknown error");
+	if (e->hint[0])
+		fprintf(stderr, "hint: %s\n", e->hint);
+}
+
+void cmd_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void cmd_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	exit(VS_EXIT_USAGE);
+}
+
+void cmd_version(void)
+{
+	printf("%s from vmscope %s\n", prog, VS_VERSION);
+	exit(VS_EXIT_OK);
+}
+
+/* Rank of a status: lower wins. */
+static int rank(int status)
+{
+	switch (status) {
+	case VS_EXIT_USAGE: return 0;
+	case VS_EXIT_FAILURE: return 1;
+	case VS_EXIT_PERMISSION: return 2;
+	case VS_EXIT_UNSUPPORTED: return 3;
+	case VS_EXIT_NOTFOUND: return 4;
+	default: return 5;
+	}
+}
+
+void cmd_status_add(struct cmd_status *s, int status)
+{
+	if (status != VS_EXIT_OK &&
+	    (s->status == VS_EXIT_OK || rank(status) < rank(s->status)))
+		s->status = status;
+}
+
+int cmd_status_of_errno(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case 0: return VS_EXIT_OK;
+	case EACCES:
+	case EPERM: return VS_EXIT_PERMISSION;
+	case ESRCH: return VS_EXIT_NOTFOUND;
+	case ENOENT:
+	case ENOTSUP:
+	case ENOSYS: return VS_EXIT_UNSUPPORTED;
+	default: return VS_EXIT_FAILURE;
+	}
+}
+
+int cmd_list_columns(const struct vs_col *cols, size_t ncols,
+		     enum vs_outfmt fmt)
+{
+	static const struct vs_col meta[] = {
+		{ "NAME", "name", VS_COL_STR, 0, 0, "column name" },
+		{ "TYPE", "type", VS_COL_STR, 0, 0, "JSON type of the column" },
+		{ "DESCRIPTION", "description", VS_COL_STR, 0, VS_COLF_TRUNC,
+		  "what the column shows" },
+	};
+	static const int sel[] = { 0, 1, 2 };
+	struct vs_out o;
+	struct vs_table *t;
+	struct vs_err e;
+	int r;
+
+	vs_out_init(&o, stdout, fmt);
+	r = vs_table_new(&o, "columns", meta, 3, sel, 3, &t, &e);
+	if (r < 0) {
+		cmd_warn_err(&e);
+		return VS_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		vs_table_row(t);
+		vs_table_str(t, 0, cols[i].name);
+		vs_table_str(t, 1, vs_coltype_name(cols[i].type));
+		vs_table_str(t, 2, cols[i].help);
+	}
+	r = vs_table_end(t);
+	if (fmt == VS_OUT_JSON && vs_json_finish(&o.json) < 0)
+		r = -EIO;
+	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}

@@ -1,0 +1,55 @@
+/* common.h - what every command does the same way: messages in git's
+ * style, exit statuses, --version, --list-columns and a checked stdout. */
+#ifndef CMD_COMMON_H
+#define CMD_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+#include "vs_err.h"
+#include "vs_exit.h"
+#include "vs_out.h"
+
+/* Set the program name, the locale, and the stdout check at exit. */
+void cmd_init(const char *name);
+
+/* The program name ("vmmap"). */
+const char *cmd_name(void);
+
+/* Whether the locale's codeset is UTF-8 (for escaping like procps). */
+bool cmd_utf8(void);
+
+/* "NAME: message" on stderr. */
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A library error: its message, then "hint: ..." if it has one. */
+void cmd_warn_err(const struct vs_err *e);
+
+/* Print a message and exit with @status. */
+noreturn void cmd_die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A usage error: the message, a pointer to --help, exit status 2. */
+noreturn void cmd_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* "NAME from vmscope VERSION" and exit 0. */
+noreturn void cmd_version(void);
+
+/* Exit statuses of a run with many targets: remember the worst. */
+struct cmd_status {
+	int status;
+};
+
+/* Record an outcome (a VS_EXIT_* value) by the order of vs_exit.h. */
+void cmd_status_add(struct cmd_status *s, int status);
+
+/* The VS_EXIT_* value for a negative errno from the library. */
+int cmd_status_of_errno(int err);
+
+/* Print the columns @cols as a table (NAME, TYPE, DESCRIPTION) in @fmt. */
+int cmd_list_columns(const struct vs_col *cols, size_t ncols,
+		     enum vs_outfmt fmt);
+
+#endif
