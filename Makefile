@@ -22,6 +22,8 @@ FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 DESTDIR ?=
 
 CC ?= cc
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 B ?= build
@@ -45,6 +47,7 @@ CMD_COMMON_SRCS := cmd/common.c
 
 # ---- fixtures (test and demo programs) ----------------------------------
 FIXTURES := $(patsubst tests/fixtures/src/%.c,%,$(wildcard tests/fixtures/src/*.c))
+# Static, so that their pages are shared with no tool that inspects them.
 FIXTURE_LIBS := -lpthread
 
 # ---- unit tests ---------------------------------------------------------
@@ -66,26 +69,30 @@ fixtures: $(addprefix $(B)/fixtures/,$(FIXTURES))
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(LIB_PKGS)) -c $< -o $@
 
 $(B)/lib/libvmscope.a: $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 define command_rule
 $(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$($(1)_SRCS) $(CMD_COMMON_SRCS)) $(B)/lib/libvmscope.a
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$$($(1)_PKGS) $$(LIB_PKGS))
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$$($(1)_PKGS) $$(LIB_PKGS))
 endef
 $(foreach c,$(COMMANDS),$(eval $(call command_rule,$(c))))
 
 $(B)/fixtures/%: tests/fixtures/src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(FIXTURE_LIBS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -static -o $@ $< $(FIXTURE_LIBS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/lib/libvmscope.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit \
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit \
 		$(call pkg_cflags,$(UNIT_PKGS)) -o $@ $< $(B)/lib/libvmscope.a \
 		$(call pkg_libs,$(UNIT_PKGS))
 

@@ -125,3 +125,28 @@ int vs_parse_seconds(const char *s, uint64_t *ms)
 	*ms = whole * 1000 + frac;
 	return 0;
 }
+
+int vs_line_reserve(struct vs_line *l, size_t n)
+{
+	size_t ncap = l->cap ? l->cap : 256;
+	char *nb;
+
+	if (l->err)
+		return -1;
+	while (ncap < l->len + n)
+		ncap *= 2;
+	nb = realloc(l->buf, ncap);
+	if (!nb) {
+		l->err = -ENOMEM;
+		return -1;
+	}
+	l->buf = nb;
+	l->cap = ncap;
+	return 0;
+}
+
+void vs_line_free(struct vs_line *l)
+{
+	free(l->buf);
+	memset(l, 0, sizeof(*l));
+}

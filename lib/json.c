@@ -4,23 +4,63 @@
 #include <math.h>
 #include <string.h>
 
+#include "vs_fmt.h"
 #include "vs_json.h"
 
 void vs_json_init(struct vs_json *j, FILE *f, bool pretty)
 {
-	memset(j, 0, sizeof(*j));
 	j->f = f;
+	j->len = 0;
 	j->pretty = pretty;
+	j->depth = 0;
+	j->err = 0;
 	j->first[0] = true;
+}
+
+void vs_json_flush(struct vs_json *j)
+{
+	if (j->len && fwrite(j->buf, 1, j->len, j->f) != j->len && !j->err)
+		j->err = errno ? errno : EIO;
+	j->len = 0;
+}
+
+/* The output primitives: everything goes through the buffer. */
+static void putn(struct vs_json *j, const char *s, size_t n)
+{
+	if (j->len + n > sizeof(j->buf)) {
+		vs_json_flush(j);
+		if (n > sizeof(j->buf)) {
+			if (fwrite(s, 1, n, j->f) != n && !j->err)
+				j->err = errno ? errno : EIO;
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void putch(struct vs_json *j, char c)
+{
+	if (j->len == sizeof(j->buf))
+		vs_json_flush(j);
+	j->buf[j->len++] = c;
+}
+
+static void puts_(struct vs_json *j, const char *s)
+{
+	putn(j, s, strlen(s));
 }
 
 static void indent(struct vs_json *j)
 {
+	static const char spaces[] = "                                "
+				     "                                ";
+
 	if (!j->pretty)
 		return;
-	fputc('\n', j->f);
-	for (int i = 0; i < j->depth; i++)
-		fputs("  ", j->f);
+	putch(j, '\n');
+	putn(j, spaces, (size_t)(2 * j->depth) < sizeof(spaces) - 1 ?
+		(size_t)(2 * j->depth) : sizeof(spaces) - 1);
 }
 
 /* Length of the valid UTF-8 sequence at @s (at most @n bytes), or 0. */
@@ -57,42 +97,53 @@ static size_t utf8_valid(const unsigned char *s, size_t n)
 	return len;
 }
 
-void vs_json_write_string(FILE *f, const char *str, size_t n)
+static void write_string(struct vs_json *j, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t i = 0, run = 0;
 
-	fputc('"', f);
+	putch(j, '"');
 	while (i < n) {
 		unsigned char c = s[i];
 		size_t len;
 
+		/* Plain ASCII goes out in runs. */
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			run++;
+			continue;
+		}
+		putn(j, str + i - run, run);
+		run = 0;
 		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
+			putch(j, '\\');
+			putch(j, (char)c);
 			i++;
 		} else if (c < 0x20) {
+			char esc[8];
+
 			switch (c) {
-			case '\n': fputs("\\n", f); break;
-			case '\t': fputs("\\t", f); break;
-			case '\r': fputs("\\r", f); break;
-			case '\b': fputs("\\b", f); break;
-			case '\f': fputs("\\f", f); break;
-			default: fprintf(f, "\\u%04x", c); break;
+			case '\n': puts_(j, "\\n"); break;
+			case '\t': puts_(j, "\\t"); break;
+			case '\r': puts_(j, "\\r"); break;
+			case '\b': puts_(j, "\\b"); break;
+			case '\f': puts_(j, "\\f"); break;
+			default:
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				puts_(j, esc);
+				break;
 			}
 			i++;
-		} else if (c < 0x80) {
-			fputc(c, f);
-			i++;
 		} else if ((len = utf8_valid(s + i, n - i)) > 0) {
-			fwrite(s + i, 1, len, f);
+			putn(j, str + i, len);
 			i += len;
 		} else {
-			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
+			puts_(j, "\xef\xbf\xbd");	/* U+FFFD */
 			i++;
 		}
 	}
-	fputc('"', f);
+	putn(j, str + i - run, run);
+	putch(j, '"');
 }
 
 /* Begin a member: separator, indentation and the key. */
@@ -112,13 +163,13 @@ static bool member(struct vs_json *j, const char *key)
 		return false;
 	}
 	if (!j->first[j->depth])
-		fputc(',', j->f);
+		putch(j, ',');
 	j->first[j->depth] = false;
 	if (j->depth > 0)
 		indent(j);
 	if (key) {
-		vs_json_write_string(j->f, key, strlen(key));
-		fputs(j->pretty ? ": " : ":", j->f);
+		write_string(j, key, strlen(key));
+		puts_(j, j->pretty ? ": " : ":");
 	}
 	return true;
 }
@@ -131,7 +182,7 @@ static void open_container(struct vs_json *j, const char *key, char kind)
 		j->err = EOVERFLOW;
 		return;
 	}
-	fputc(kind, j->f);
+	putch(j, kind);
 	j->kind[j->depth] = kind;
 	j->depth++;
 	j->first[j->depth] = true;
@@ -148,7 +199,7 @@ static void close_container(struct vs_json *j, char kind)
 	j->depth--;
 	if (!j->first[j->depth + 1])
 		indent(j);
-	fputc(kind == '{' ? '}' : ']', j->f);
+	putch(j, kind == '{' ? '}' : ']');
 }
 
 void vs_json_obj_begin(struct vs_json *j, const char *key)
@@ -173,42 +224,56 @@ void vs_json_arr_end(struct vs_json *j)
 
 void vs_json_u64(struct vs_json *j, const char *key, uint64_t v)
 {
+	char buf[VS_U64_BUF];
+
 	if (member(j, key))
-		fprintf(j->f, "%" PRIu64, v);
+		puts_(j, vs_u64_dec(buf, v));
 }
 
 void vs_json_i64(struct vs_json *j, const char *key, int64_t v)
 {
-	if (member(j, key))
-		fprintf(j->f, "%" PRId64, v);
+	char buf[VS_U64_BUF];
+
+	if (!member(j, key))
+		return;
+	if (v < 0) {
+		putch(j, '-');
+		puts_(j, vs_u64_dec(buf, (uint64_t)0 - (uint64_t)v));
+	} else {
+		puts_(j, vs_u64_dec(buf, (uint64_t)v));
+	}
 }
 
 void vs_json_double(struct vs_json *j, const char *key, double v, int prec)
 {
 	if (!member(j, key))
 		return;
-	if (isfinite(v))
-		fprintf(j->f, "%.*f", prec, v);
-	else
-		fputs("null", j->f);
+	if (isfinite(v)) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%.*f", prec, v);
+		puts_(j, buf);
+	} else {
+		puts_(j, "null");
+	}
 }
 
 void vs_json_bool(struct vs_json *j, const char *key, bool v)
 {
 	if (member(j, key))
-		fputs(v ? "true" : "false", j->f);
+		puts_(j, v ? "true" : "false");
 }
 
 void vs_json_null(struct vs_json *j, const char *key)
 {
 	if (member(j, key))
-		fputs("null", j->f);
+		puts_(j, "null");
 }
 
 void vs_json_strn(struct vs_json *j, const char *key, const char *s, size_t n)
 {
 	if (member(j, key))
-		vs_json_write_string(j->f, s, n);
+		write_string(j, s, n);
 }
 
 void vs_json_str(struct vs_json *j, const char *key, const char *s)
@@ -223,10 +288,10 @@ int vs_json_finish(struct vs_json *j)
 {
 	if (!j->err && j->depth != 0)
 		j->err = EINVAL;
-	if (!j->err) {
-		fputc('\n', j->f);
-		if (ferror(j->f))
-			j->err = errno ? errno : EIO;
-	}
+	if (!j->err)
+		putch(j, '\n');
+	vs_json_flush(j);
+	if (!j->err && ferror(j->f))
+		j->err = errno ? errno : EIO;
 	return -j->err;
 }

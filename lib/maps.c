@@ -145,30 +145,29 @@ static int grow(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-/* Parse up to 16 hex digits at *@p. Returns 0 or -1. */
+/* Value of each byte as a hex digit, or 0xff. */
+static const unsigned char hexval[256] = {
+	['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5,
+	['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
+	['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+	['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+};
+
+static int is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/* Parse 1 to 16 hex digits at *@p. Returns 0 or -1. */
 static int parse_hex(const char **p, const char *end, uint64_t *out)
 {
-	const char *s = *p;
+	const char *s = *p, *start = s;
 	uint64_t v = 0;
-	int n = 0;
 
-	for (; s < end; s++, n++) {
-		unsigned d;
-		char c = *s;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			break;
-		if (n == 16)
-			return -1;
-		v = v << 4 | d;
-	}
-	if (n == 0)
+	while (s < end && is_hex((unsigned char)*s))
+		v = v << 4 | hexval[(unsigned char)*s++];
+	if (s == start || s - start > 16)
 		return -1;
 	*p = s;
 	*out = v;
@@ -178,17 +177,29 @@ static int parse_hex(const char **p, const char *end, uint64_t *out)
 /* Parse a decimal u64 at *@p, refusing overflow. Returns 0 or -1. */
 static int parse_dec(const char **p, const char *end, uint64_t *out)
 {
-	const char *s = *p;
+	const char *s = *p, *start = s;
 	uint64_t v = 0;
 
-	if (s >= end || !is_digit(*s))
-		return -1;
-	for (; s < end && is_digit(*s); s++) {
-		unsigned d = (unsigned)(*s - '0');
+	while (s < end) {
+		unsigned d = (unsigned)(unsigned char)*s - '0';
 
-		if (v > (UINT64_MAX - d) / 10)
+		if (d > 9)
+			break;
+		v = v * 10 + d;	/* may wrap past 19 digits: checked below */
+		s++;
+	}
+	if (s == start)
+		return -1;
+	/* Nineteen digits always fit in 64 bits; twenty fit up to
+	 * 18446744073709551615 (a leading zero aside). */
+	if (s - start >= 20) {
+		const char *q = start;
+
+		while (q < s - 1 && *q == '0')
+			q++;
+		if (s - q > 20 || (s - q == 20 &&
+				   memcmp(q, "18446744073709551615", 20) > 0))
 			return -1;
-		v = v * 10 + d;
 	}
 	*p = s;
 	*out = v;
@@ -346,6 +357,26 @@ static int bad_line(struct vs_maps *m, struct vs_err *e, const char *why,
 			  "(%s): '%.80s'", m->path, m->lines.lineno, why, line);
 }
 
+/* Skip spaces and tabs; the kernel pads values with a dozen or more, so
+ * look at eight bytes at a time. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (end - p >= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		w ^= 0x2020202020202020ull;	/* spaces become zero bytes */
+		if (w) {
+			p += __builtin_ctzll(w) / 8;	/* little-endian */
+			break;
+		}
+		p += 8;
+	}
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
 /* Find or add the slot for key @name of @len bytes; @pos is the number of
  * keys already seen in this VMA, the likely slot. Returns the slot or -1. */
 static int key_slot(struct vs_keyset *ks, const char *name, size_t len,
@@ -354,11 +385,11 @@ static int key_slot(struct vs_keyset *ks, const char *name, size_t len,
 	struct vs_keyslot *s;
 	int known;
 
-	if (pos < ks->n && strlen(ks->slot[pos].name) == len &&
+	if (pos < ks->n && ks->slot[pos].len == len &&
 	    memcmp(ks->slot[pos].name, name, len) == 0)
 		return (int)pos;
 	for (unsigned i = 0; i < ks->n; i++)
-		if (strlen(ks->slot[i].name) == len &&
+		if (ks->slot[i].len == len &&
 		    memcmp(ks->slot[i].name, name, len) == 0)
 			return (int)i;
 	if (ks->n == VS_KEYS_MAX || len >= VS_KEY_NAME_MAX)
@@ -366,6 +397,16 @@ static int key_slot(struct vs_keyset *ks, const char *name, size_t len,
 	s = &ks->slot[ks->n];
 	memcpy(s->name, name, len);
 	s->name[len] = '\0';
+	s->len = (unsigned char)len;
+	if (len + 1 <= 16) {
+		unsigned char bytes[16] = { 0 }, m[16] = { 0 };
+
+		memcpy(bytes, name, len);
+		bytes[len] = ':';
+		memset(m, 0xff, len + 1);
+		memcpy(s->w, bytes, 16);
+		memcpy(s->mask, m, 16);
+	}
 	known = vs_key_lookup(name, len);
 	s->known = known;
 	if (known >= 0) {
@@ -379,6 +420,10 @@ static int key_slot(struct vs_keyset *ks, const char *name, size_t len,
 			s->flags |= VS_KF_ADD;
 		vs_key_snake(s->name, s->json, sizeof(s->json));
 	}
+	if (s->flags & VS_KF_ADD)
+		ks->add_mask |= 1ull << ks->n;
+	if (s->flags & VS_KF_TEXT)
+		ks->text_mask |= 1ull << ks->n;
 	return (int)ks->n++;
 }
 
@@ -388,21 +433,29 @@ static int parse_key_line(struct vs_maps *m, struct vs_vma *v, char *line,
 {
 	const char *p = line, *end = line + len, *colon;
 	const char *val, *vend;
+	bool fast;
 	unsigned flags_seen = 0;
 	uint64_t num = 0;
 	int slot;
 
-	if (!is_upper(*p) && !is_lower(*p))
-		return bad_line(m, e, "not a mapping or a key", line);
-	colon = memchr(p, ':', len);
-	if (!colon)
-		return bad_line(m, e, "no ':' after the key", line);
-	for (const char *k = p; k < colon; k++)
-		if (!is_upper(*k) && !is_lower(*k) && !is_digit(*k) && *k != '_')
-			return bad_line(m, e, "bad key", line);
-	val = colon + 1;
-	while (val < end && (*val == ' ' || *val == '\t'))
-		val++;
+	/* Fast path: the key the previous VMA had at this position. */
+	if (pos < m->keys.n && len > m->keys.slot[pos].len &&
+	    line[m->keys.slot[pos].len] == ':' &&
+	    memcmp(line, m->keys.slot[pos].name, m->keys.slot[pos].len) == 0) {
+		colon = line + m->keys.slot[pos].len;
+		fast = true;
+	} else {
+		fast = false;
+		if (!is_upper(*p) && !is_lower(*p))
+			return bad_line(m, e, "not a mapping or a key", line);
+		colon = p + 1;
+		while (colon < end && (is_upper(*colon) || is_lower(*colon) ||
+				       is_digit(*colon) || *colon == '_'))
+			colon++;
+		if (colon == end || *colon != ':')
+			return bad_line(m, e, "no ':' after the key", line);
+	}
+	val = skip_blanks(colon + 1, end);
 	vend = end;
 	while (vend > val && (vend[-1] == ' ' || vend[-1] == '\t'))
 		vend--;
@@ -427,7 +480,8 @@ static int parse_key_line(struct vs_maps *m, struct vs_vma *v, char *line,
 			flags_seen = VS_KF_TEXT;
 		}
 	}
-	slot = key_slot(&m->keys, p, (size_t)(colon - p), pos, flags_seen);
+	slot = fast ? (int)pos :
+		key_slot(&m->keys, p, (size_t)(colon - p), pos, flags_seen);
 	if (slot < 0)
 		return bad_line(m, e, "too many distinct keys", line);
 	{
@@ -456,6 +510,52 @@ static int parse_key_line(struct vs_maps *m, struct vs_vma *v, char *line,
 	}
 	v->have |= 1ull << slot;
 	return 0;
+}
+
+/* The common case, straight from the read buffer: the key the previous
+ * VMA had at this position, blanks, a number of at most 19 digits, " kB"
+ * if the key has it, and the newline. Anything else (the end of the
+ * buffer, a new key, text, a malformed line) returns false and the line
+ * goes through parse_key_line(), which knows every case. */
+static bool fast_key_line(struct vs_maps *m, struct vs_vma *v, unsigned pos)
+{
+	const struct vs_keyslot *k;
+	const char *p, *q, *end, *digits;
+	uint64_t w[2], num = 0;
+	size_t avail;
+
+	if (pos >= m->keys.n)
+		return false;
+	k = &m->keys.slot[pos];
+	if ((k->flags & VS_KF_TEXT) || !k->mask[0] || (v->have & (1ull << pos)))
+		return false;
+	p = vs_lines_peek(&m->lines, &avail);
+	if (avail < 48)
+		return false;
+	memcpy(w, p, 16);
+	if (((w[0] & k->mask[0]) != k->w[0]) || ((w[1] & k->mask[1]) != k->w[1]))
+		return false;
+	end = p + avail;
+	q = skip_blanks(p + k->len + 1, end);
+	digits = q;
+	while (q < end && (unsigned)(unsigned char)*q - '0' <= 9)
+		num = num * 10 + (unsigned)(*q++ - '0');
+	if (q == digits || q - digits > 19)
+		return false;
+	if (k->flags & VS_KF_KB) {
+		if (end - q < 4 || memcmp(q, " kB\n", 4) != 0 ||
+		    num > UINT64_MAX / 1024)
+			return false;
+		q += 4;
+	} else {
+		if (q == end || *q != '\n')
+			return false;
+		q++;
+	}
+	v->val[pos] = num;
+	v->have |= 1ull << pos;
+	vs_lines_skip(&m->lines, (size_t)(q - p));
+	return true;
 }
 
 static int read_line(struct vs_maps *m, char **line, size_t *len,
@@ -509,6 +609,10 @@ int vs_maps_next(struct vs_maps *m, const struct vs_vma **vma,
 	}
 	/* smaps: key lines until the next header or the end. */
 	for (;;) {
+		if (fast_key_line(m, v, pos)) {
+			pos++;
+			continue;
+		}
 		r = read_line(m, &line, &len, e);
 		if (r < 0)
 			return r;
@@ -577,29 +681,40 @@ const char *vs_vma_text(const struct vs_vma *v, unsigned slot, size_t *len)
 
 void vs_vma_encode(const struct vs_vma *v, struct vs_buf *b)
 {
-	vs_buf_varint(b, v->start);
-	vs_buf_varint(b, v->end - v->start);
-	vs_buf_varint(b, v->offset);
-	vs_buf_varint(b, v->inode);
-	vs_buf_varint(b, v->dev_major);
-	vs_buf_varint(b, v->dev_minor);
-	vs_buf_put(b, v->perms, 4);
-	vs_buf_varint(b, v->name_len);
-	vs_buf_put(b, v->name, v->name_len);
-	vs_buf_varint(b, v->have);
-	for (unsigned i = 0; i < VS_KEYS_MAX; i++) {
-		if (!(v->have & (1ull << i)))
-			continue;
+	uint8_t *p;
+
+	/* Room for the worst case, then write without checks. */
+	if (!vs_buf_reserve(b, 10 * (8 + VS_KEYS_MAX) + 4 + v->name_len +
+			    v->text_len))
+		return;
+	p = b->p + b->len;
+	p = vs_varint_at(p, v->start);
+	p = vs_varint_at(p, v->end - v->start);
+	p = vs_varint_at(p, v->offset);
+	p = vs_varint_at(p, v->inode);
+	p = vs_varint_at(p, v->dev_major);
+	p = vs_varint_at(p, v->dev_minor);
+	memcpy(p, v->perms, 4);
+	p += 4;
+	p = vs_varint_at(p, v->name_len);
+	memcpy(p, v->name, v->name_len);
+	p += v->name_len;
+	p = vs_varint_at(p, v->have);
+	for (uint64_t bits = v->have; bits; bits &= bits - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(bits);
+
 		if (v->keys->slot[i].flags & VS_KF_TEXT) {
-			size_t n;
+			size_t n = 0;
 			const char *t = vs_vma_text(v, i, &n);
 
-			vs_buf_varint(b, n);
-			vs_buf_put(b, t, n);
+			p = vs_varint_at(p, n);
+			memcpy(p, t, n);
+			p += n;
 		} else {
-			vs_buf_varint(b, v->val[i]);
+			p = vs_varint_at(p, v->val[i]);
 		}
 	}
+	b->len = (size_t)(p - b->p);
 }
 
 int vs_vma_decode(struct vs_vma *v, const struct vs_keyset *ks,
@@ -609,7 +724,7 @@ int vs_vma_decode(struct vs_vma *v, const struct vs_keyset *ks,
 	uint64_t x[7];
 
 	for (int i = 0; i < 6; i++)
-		if (vs_get_varint(&p, end, &x[i]))
+		if (vs_varint_next(&p, end, &x[i]))
 			return -EBADMSG;
 	v->start = x[0];
 	v->end = x[0] + x[1];
@@ -634,12 +749,11 @@ int vs_vma_decode(struct vs_vma *v, const struct vs_keyset *ks,
 	v->text_len = 0;
 	if (vs_get_varint(&p, end, &v->have))
 		return -EBADMSG;
-	for (unsigned i = 0; i < VS_KEYS_MAX; i++) {
+	for (uint64_t bits = v->have; bits; bits &= bits - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(bits);
 		uint64_t n;
 
-		if (!(v->have & (1ull << i)))
-			continue;
-		if (i >= ks->n || vs_get_varint(&p, end, &n))
+		if (i >= ks->n || vs_varint_next(&p, end, &n))
 			return -EBADMSG;
 		if (!(ks->slot[i].flags & VS_KF_TEXT)) {
 			v->val[i] = n;

@@ -1,6 +1,7 @@
 /* spool.c - this file implements the record spool (memory, then a file). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,41 +37,45 @@ void vs_buf_free(struct vs_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+bool vs_buf_reserve(struct vs_buf *b, size_t n)
+{
+	size_t ncap;
+	uint8_t *np;
+
+	if (b->err)
+		return false;
+	if (b->len + n <= b->cap)
+		return true;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < b->len + n)
+		ncap *= 2;
+	np = realloc(b->p, ncap);
+	if (!np) {
+		b->err = -ENOMEM;
+		return false;
+	}
+	b->p = np;
+	b->cap = ncap;
+	return true;
+}
+
 void vs_buf_put(struct vs_buf *b, const void *p, size_t n)
 {
-	if (b->err)
+	if (!n || !vs_buf_reserve(b, n))
 		return;
-	if (b->len + n > b->cap) {
-		size_t ncap = b->cap ? b->cap : 256;
-		uint8_t *np;
-
-		while (ncap < b->len + n)
-			ncap *= 2;
-		np = realloc(b->p, ncap);
-		if (!np) {
-			b->err = -ENOMEM;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	if (n)
-		memcpy(b->p + b->len, p, n);
+	memcpy(b->p + b->len, p, n);
 	b->len += n;
 }
 
 void vs_buf_varint(struct vs_buf *b, uint64_t v)
 {
-	uint8_t tmp[10];
-	size_t n = 0;
+	uint8_t *p;
 
-	do {
-		uint8_t byte = v & 0x7f;
-
-		v >>= 7;
-		tmp[n++] = byte | (v ? 0x80 : 0);
-	} while (v);
-	vs_buf_put(b, tmp, n);
+	/* Reserve the longest form (10 bytes), then write in place. */
+	if (!vs_buf_reserve(b, 10))
+		return;
+	p = vs_varint_at(b->p + b->len, v);
+	b->len = (size_t)(p - b->p);
 }
 
 int vs_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
@@ -79,6 +84,11 @@ int vs_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	unsigned shift = 0;
 	const uint8_t *s = *p;
 
+	if (s < end && *s < 0x80) {	/* most values are below 128 */
+		*v = *s;
+		*p = s + 1;
+		return 0;
+	}
 	while (s < end && shift < 64) {
 		uint8_t byte = *s++;
 

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #define VS_U64_BUF 24	/* room for any u64 in decimal or hex, and a NUL */
 
@@ -33,5 +35,89 @@ int vs_parse_u64(const char *s, int base, uint64_t *out);
 
 /* Parse a duration in seconds ("0.5", "2", "1.25") into milliseconds. */
 int vs_parse_seconds(const char *s, uint64_t *ms);
+
+/* ---- a line being built, for printers that write many rows ----------- */
+
+/* One output line assembled in memory and written with one fwrite: rows of
+ * fixed-width columns without printf's per-call parsing. */
+struct vs_line {
+	char *buf;
+	size_t len, cap;
+	int err;		/* -ENOMEM once growing failed */
+};
+
+/* Make room for @n more bytes. Returns 0 or -1 (and sets @err). */
+int vs_line_reserve(struct vs_line *l, size_t n);
+void vs_line_free(struct vs_line *l);
+
+static inline void vs_line_putn(struct vs_line *l, const char *s, size_t n)
+{
+	if (l->len + n > l->cap && vs_line_reserve(l, n))
+		return;
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static inline void vs_line_putc(struct vs_line *l, char c)
+{
+	if (l->len + 1 > l->cap && vs_line_reserve(l, 1))
+		return;
+	l->buf[l->len++] = c;
+}
+
+static inline void vs_line_fill(struct vs_line *l, char c, int n)
+{
+	if (n <= 0 || (l->len + (size_t)n > l->cap &&
+		       vs_line_reserve(l, (size_t)n)))
+		return;
+	memset(l->buf + l->len, c, (size_t)n);
+	l->len += (size_t)n;
+}
+
+/* @s (of @n bytes) padded with spaces to @width, on the left if @right. */
+static inline void vs_line_pad(struct vs_line *l, const char *s, size_t n,
+			       int width, int right)
+{
+	int pad = width - (int)n;
+
+	if (right)
+		vs_line_fill(l, ' ', pad);
+	vs_line_putn(l, s, n);
+	if (!right)
+		vs_line_fill(l, ' ', pad);
+}
+
+static inline void vs_line_str(struct vs_line *l, const char *s, int width,
+			       int right)
+{
+	vs_line_pad(l, s, strlen(s), width, right);
+}
+
+/* @v in decimal, right-aligned in @width. */
+static inline void vs_line_u64(struct vs_line *l, uint64_t v, int width)
+{
+	char buf[VS_U64_BUF];
+	char *p = vs_u64_dec(buf, v);
+
+	vs_line_pad(l, p, (size_t)(buf + VS_U64_BUF - 1 - p), width, 1);
+}
+
+/* @v in lowercase hex, zero-padded to @digits. */
+static inline void vs_line_hex(struct vs_line *l, uint64_t v, int digits)
+{
+	char buf[VS_U64_BUF];
+	char *p = vs_u64_hex(buf, v, digits);
+
+	vs_line_putn(l, p, (size_t)(buf + VS_U64_BUF - 1 - p));
+}
+
+/* Write the line to @f and empty it. Returns 0 or -1 on a write error. */
+static inline int vs_line_flush(struct vs_line *l, FILE *f)
+{
+	size_t n = l->len;
+
+	l->len = 0;
+	return fwrite_unlocked(l->buf, 1, n, f) == n ? 0 : -1;
+}
 
 #endif

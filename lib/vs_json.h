@@ -16,8 +16,12 @@
 
 #define VS_JSON_DEPTH 32
 
+#define VS_JSON_BUF 32768
+
 struct vs_json {
 	FILE *f;			/* where the document goes */
+	char buf[VS_JSON_BUF];		/* output not yet written to @f */
+	size_t len;
 	bool pretty;			/* indented, one member a line */
 	int depth;			/* open containers */
 	bool first[VS_JSON_DEPTH];	/* no member written yet at depth */
@@ -50,7 +54,7 @@ void vs_json_strn(struct vs_json *j, const char *key, const char *s,
  * negative errno of the first failure (a write error, bad nesting). */
 int vs_json_finish(struct vs_json *j);
 
-/* Write @s escaped as a JSON string (with quotes) to @f. */
-void vs_json_write_string(FILE *f, const char *s, size_t n);
+/* Write what is buffered to the FILE (done by vs_json_finish too). */
+void vs_json_flush(struct vs_json *j);
 
 #endif

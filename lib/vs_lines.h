@@ -34,6 +34,24 @@ int vs_lines_init(struct vs_lines *l, int fd, size_t size, size_t max);
  * line without a newline is returned like any other. */
 int vs_lines_next(struct vs_lines *l, char **line, size_t *len);
 
+/* The unread bytes already in the buffer, for parsers that can take a
+ * whole line from them directly; then vs_lines_skip() the line they took
+ * (@n bytes, its newline included). */
+static inline const char *vs_lines_peek(const struct vs_lines *l,
+					size_t *avail)
+{
+	*avail = l->end - l->pos;
+	return l->buf + l->pos;
+}
+
+static inline void vs_lines_skip(struct vs_lines *l, size_t n)
+{
+	l->pos += n;
+	l->offset = l->consumed;
+	l->consumed += n;
+	l->lineno++;
+}
+
 /* Free the buffer and close the descriptor. */
 void vs_lines_release(struct vs_lines *l);
 

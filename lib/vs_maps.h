@@ -80,6 +80,9 @@ void vs_key_snake(const char *name, char *out, size_t size);
 /* One key seen in a file, in the order of first appearance. */
 struct vs_keyslot {
 	char name[VS_KEY_NAME_MAX];	/* as printed by the kernel */
+	unsigned char len;		/* strlen(name) */
+	uint64_t w[2], mask[2];		/* "Name:" as two words, for a fast
+					 * match; mask 0 when too long */
 	char json[VS_KEY_NAME_MAX + 8];	/* snake case JSON name */
 	int known;			/* enum vs_key, or -1 */
 	unsigned flags;			/* VS_KF_*, from the table or the line */
@@ -88,6 +91,8 @@ struct vs_keyslot {
 /* The keys of one file. Every VMA of the file refers to it. */
 struct vs_keyset {
 	unsigned n;				/* slots in use */
+	uint64_t add_mask;			/* slots with VS_KF_ADD */
+	uint64_t text_mask;			/* slots with VS_KF_TEXT */
 	struct vs_keyslot slot[VS_KEYS_MAX];
 	signed char slot_of[VS_KEY__COUNT];	/* known key -> slot, or -1 */
 };

@@ -9,6 +9,7 @@
 #ifndef VS_SPOOL_H
 #define VS_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,8 @@ struct vs_buf {
 	int err;	/* -ENOMEM once an append failed */
 };
 
+/* Make room for @n more bytes; false (and @err set) when out of memory. */
+bool vs_buf_reserve(struct vs_buf *b, size_t n);
 void vs_buf_reset(struct vs_buf *b);
 void vs_buf_free(struct vs_buf *b);
 void vs_buf_put(struct vs_buf *b, const void *p, size_t n);
@@ -49,5 +52,28 @@ void vs_buf_varint(struct vs_buf *b, uint64_t v);
 
 /* Read a varint at *@p (not past @end); returns 0 or -1. */
 int vs_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v);
+
+/* Write @v as a varint at @p, which has room for 10 bytes; returns the
+ * byte after it. */
+static inline uint8_t *vs_varint_at(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* vs_get_varint() with the one-byte case inline. */
+static inline int vs_varint_next(const uint8_t **p, const uint8_t *end,
+				 uint64_t *v)
+{
+	if (*p < end && **p < 0x80) {
+		*v = *(*p)++;
+		return 0;
+	}
+	return vs_get_varint(p, end, v);
+}
 
 #endif

@@ -30,22 +30,19 @@ void totals_add(struct totals *t, const struct vs_vma *v)
 	if (!ks)
 		return;
 	t->have |= v->have;
-	for (unsigned i = 0; i < ks->n; i++) {
-		if (!(v->have & (1ull << i)))
-			continue;
-		if (ks->slot[i].flags & VS_KF_TEXT) {
-			size_t n;
+	if (v->have & ks->text_mask) {
+		int slot = ks->slot_of[VS_KEY_VM_FLAGS];
+		size_t n;
 
-			vs_vma_text(v, i, &n);
-			if (ks->slot[i].known == VS_KEY_VM_FLAGS) {
-				/* pmap drops one trailing space; we keep
-				 * none, the parser trimmed them. */
-				if ((int)n > t->vmflags_width)
-					t->vmflags_width = (int)n;
-				t->any_vmflags = true;
-			}
-			continue;
+		if (slot >= 0 && vs_vma_text(v, (unsigned)slot, &n)) {
+			if ((int)n > t->vmflags_width)
+				t->vmflags_width = (int)n;
+			t->any_vmflags = true;
 		}
+	}
+	for (uint64_t bits = v->have & ~ks->text_mask; bits; bits &= bits - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(bits);
+
 		/* Sums saturate rather than wrap: a hostile file cannot
 		 * make a total smaller than one of its rows. */
 		if (t->sum[i] > UINT64_MAX - v->val[i])
@@ -60,21 +57,25 @@ void totals_add(struct totals *t, const struct vs_vma *v)
 /* -X column widths of the fields pmap prints from the header line, as the
  * kernel formats them (start and offset at least 8 hex digits, device
  * "%02x:%02x", inode decimal). */
+static int hex_width(uint64_t v, int min)
+{
+	int w = v ? (64 - __builtin_clzll(v) + 3) / 4 : 1;
+
+	return w > min ? w : min;
+}
+
 static void measure(struct totals *t, const struct vs_vma *v)
 {
-	char buf[VS_U64_BUF];
 	int w;
 
-	w = (int)strlen(vs_u64_hex(buf, v->start, 8));
+	w = hex_width(v->start, 8);
 	if (w > t->w_start)
 		t->w_start = w;
-	if (4 > t->w_perms)
-		t->w_perms = 4;
-	w = (int)strlen(vs_u64_hex(buf, v->offset, 8));
+	t->w_perms = 4;
+	w = hex_width(v->offset, 8);
 	if (w > t->w_offset)
 		t->w_offset = w;
-	w = (int)strlen(vs_u64_hex(buf, v->dev_major, 2)) + 1 +
-	    (int)strlen(vs_u64_hex(buf, v->dev_minor, 2));
+	w = hex_width(v->dev_major, 2) + 1 + hex_width(v->dev_minor, 2);
 	if (w > t->w_dev)
 		t->w_dev = w;
 	w = vs_u64_width(v->inode);
@@ -178,7 +179,9 @@ static int spooled(const struct opts *o, const struct view *view,
 	char scratch[512];
 	int r;
 
-	r = vs_spool_new(2 * 1024 * 1024, &sp, e);
+	/* 4 MiB in memory holds about 50,000 mappings; more go to a file, so
+	 * that peak RSS stays under 8 MiB whatever the process. */
+	r = vs_spool_new(4 * 1024 * 1024, &sp, e);
 	if (r < 0)
 		return r;
 	while ((r = vs_maps_next(m, &v, e)) > 0) {

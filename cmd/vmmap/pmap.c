@@ -15,25 +15,6 @@
 #include "vmmap.h"
 #include "vs_fmt.h"
 
-void put_pad(FILE *f, const char *s, int width, bool right)
-{
-	int len = (int)strlen(s);
-
-	if (right)
-		for (int i = len; i < width; i++)
-			putc_unlocked(' ', f);
-	fputs_unlocked(s, f);
-	if (!right)
-		for (int i = len; i < width; i++)
-			putc_unlocked(' ', f);
-}
-
-static void put_chars(FILE *f, char c, int n)
-{
-	for (int i = 0; i < n; i++)
-		putc_unlocked(c, f);
-}
-
 /* pmap's five-letter mode: "r-x--", "rw-s-". */
 static void mode5(const struct vs_vma *v, char out[6])
 {
@@ -74,13 +55,49 @@ const char *pmap_name(const struct opts *o, const struct target *t,
 	return "  [ anon ]";
 }
 
-static int no_begin(const struct opts *o, const struct target *t,
-		    void **state)
+/* What every pmap view keeps while it prints one process. */
+struct pmap_state {
+	struct vs_line line;		/* the row being built */
+	char name[8192];		/* scratch for pmap_name() */
+	/* -X only: */
+	bool header_done;
+	int w_start, w_perms, w_offset, w_dev, w_inode, w_flags;
+	bool perm, offset, device, inode, mapping, vmflags;
+	int ncols;
+	unsigned slot[VS_KEYS_MAX];	/* shown value columns, file order */
+	int width[VS_KEYS_MAX];
+	bool additive[VS_KEYS_MAX];
+};
+
+static int state_new(void **state)
+{
+	*state = calloc(1, sizeof(struct pmap_state));
+	return *state ? 0 : -ENOMEM;
+}
+
+static int state_free(struct pmap_state *s)
+{
+	int err = s->line.err;
+
+	vs_line_free(&s->line);
+	free(s);
+	return err;
+}
+
+/* Write the row built in @s. */
+static int emit(struct pmap_state *s)
+{
+	if (s->line.err)
+		return s->line.err;
+	return vs_line_flush(&s->line, stdout) ? -EIO : 0;
+}
+
+static int plain_begin(const struct opts *o, const struct target *t,
+		       void **state)
 {
 	(void)o;
 	(void)t;
-	*state = NULL;
-	return 0;
+	return state_new(state);
 }
 
 /* ---- default: one line per mapping, from maps ------------------------ */
@@ -88,19 +105,20 @@ static int no_begin(const struct opts *o, const struct target *t,
 static int default_row(const struct opts *o, const struct target *t,
 		       void *state, const struct vs_vma *v)
 {
-	char hex[VS_U64_BUF], num[VS_U64_BUF], mode[6], name[8192];
+	struct pmap_state *s = state;
+	struct vs_line *l = &s->line;
+	char mode[6];
 
-	(void)state;
 	mode5(v, mode);
-	fputs_unlocked(vs_u64_hex(hex, v->start, 16), stdout);
-	putc_unlocked(' ', stdout);
-	put_pad(stdout, vs_u64_dec(num, (v->end - v->start) >> 10), 6, true);
-	fputs_unlocked("K ", stdout);
-	fputs_unlocked(mode, stdout);
-	putc_unlocked(' ', stdout);
-	fputs_unlocked(pmap_name(o, t, v, name, sizeof(name)), stdout);
-	putc_unlocked('\n', stdout);
-	return 0;
+	vs_line_hex(l, v->start, 16);
+	vs_line_putc(l, ' ');
+	vs_line_u64(l, (v->end - v->start) >> 10, 6);
+	vs_line_putn(l, "K ", 2);
+	vs_line_putn(l, mode, 5);
+	vs_line_putc(l, ' ');
+	vs_line_str(l, pmap_name(o, t, v, s->name, sizeof(s->name)), 0, 0);
+	vs_line_putc(l, '\n');
+	return emit(s);
 }
 
 static int default_end(const struct opts *o, const struct target *t,
@@ -108,16 +126,15 @@ static int default_end(const struct opts *o, const struct target *t,
 		       const struct vs_keyset *ks, int err)
 {
 	(void)t;
-	(void)state;
 	(void)ks;
 	if (!o->quiet && !err)
 		printf(" total %16lluK\n", (unsigned long long)(tot->size >> 10));
-	return 0;
+	return state_free(state);
 }
 
 const struct view view_default = {
 	.file = VS_FILE_MAPS,
-	.begin = no_begin,
+	.begin = plain_begin,
 	.row = default_row,
 	.end = default_end,
 };
@@ -128,59 +145,56 @@ static int extended_begin(const struct opts *o, const struct target *t,
 			  void **state)
 {
 	(void)t;
-	*state = NULL;
 	if (!o->quiet)
 		fputs("Address           Kbytes     RSS   Dirty Mode  Mapping\n",
 		      stdout);
-	return 0;
+	return state_new(state);
 }
 
-/* Rss, and Shared_Dirty + Private_Dirty, in kB; false when absent. */
-static bool rss_of(const struct vs_vma *v, uint64_t *rss)
-{
-	return vs_vma_get(v, VS_KEY_RSS, rss);
-}
-
+/* Shared_Dirty + Private_Dirty in kB; false when neither is there. */
 static bool dirty_of(const struct vs_vma *v, uint64_t *dirty)
 {
-	uint64_t s = 0, p = 0;
-	bool hs = vs_vma_get(v, VS_KEY_SHARED_DIRTY, &s);
-	bool hp = vs_vma_get(v, VS_KEY_PRIVATE_DIRTY, &p);
+	uint64_t sd = 0, pd = 0;
+	bool hs = vs_vma_get(v, VS_KEY_SHARED_DIRTY, &sd);
+	bool hp = vs_vma_get(v, VS_KEY_PRIVATE_DIRTY, &pd);
 
-	*dirty = s + p;
+	*dirty = sd + pd;
 	return hs || hp;
 }
 
-/* A number right-aligned in @width, or "-" when @have is false. */
-static void put_num(uint64_t v, bool have, int width)
+/* A number right-aligned in @width, or "-" when @have is false: pmap
+ * prints 0 for a field the kernel did not give, which is not the same. */
+static void put_num(struct vs_line *l, uint64_t v, bool have, int width)
 {
-	char num[VS_U64_BUF];
-
-	put_pad(stdout, have ? vs_u64_dec(num, v) : "-", width, true);
+	if (have)
+		vs_line_u64(l, v, width);
+	else
+		vs_line_str(l, "-", width, 1);
 }
 
 static int extended_row(const struct opts *o, const struct target *t,
 			void *state, const struct vs_vma *v)
 {
-	char hex[VS_U64_BUF], mode[6], name[8192];
-	uint64_t rss, dirty;
-	bool hr = rss_of(v, &rss), hd = dirty_of(v, &dirty);
+	struct pmap_state *s = state;
+	struct vs_line *l = &s->line;
+	char mode[6];
+	uint64_t rss = 0, dirty;
+	bool hr = vs_vma_get(v, VS_KEY_RSS, &rss), hd = dirty_of(v, &dirty);
 
-	(void)state;
 	mode5(v, mode);
-	fputs_unlocked(vs_u64_hex(hex, v->start, 16), stdout);
-	putc_unlocked(' ', stdout);
-	put_num((v->end - v->start) >> 10, true, 7);
-	putc_unlocked(' ', stdout);
-	put_num(rss, hr, 7);
-	putc_unlocked(' ', stdout);
-	put_num(dirty, hd, 7);
-	putc_unlocked(' ', stdout);
-	put_pad(stdout, mode, 5, true);
-	putc_unlocked(' ', stdout);
-	fputs_unlocked(pmap_name(o, t, v, name, sizeof(name)), stdout);
-	putc_unlocked('\n', stdout);
-	return 0;
+	vs_line_hex(l, v->start, 16);
+	vs_line_putc(l, ' ');
+	vs_line_u64(l, (v->end - v->start) >> 10, 7);
+	vs_line_putc(l, ' ');
+	put_num(l, rss, hr, 7);
+	vs_line_putc(l, ' ');
+	put_num(l, dirty, hd, 7);
+	vs_line_putc(l, ' ');
+	vs_line_putn(l, mode, 5);
+	vs_line_putc(l, ' ');
+	vs_line_str(l, pmap_name(o, t, v, s->name, sizeof(s->name)), 0, 0);
+	vs_line_putc(l, '\n');
+	return emit(s);
 }
 
 /* The total of a known key over the rows, if any row had it. */
@@ -201,27 +215,29 @@ static int extended_end(const struct opts *o, const struct target *t,
 			void *state, const struct totals *tot,
 			const struct vs_keyset *ks, int err)
 {
+	struct pmap_state *s = state;
+	struct vs_line *l = &s->line;
 	uint64_t rss, sd, pd;
-	bool hr, hs, hp;
+	bool hr, hs, hp, none = tot->count == 0;
 
 	(void)t;
-	(void)state;
 	if (o->quiet || err)
-		return 0;
+		return state_free(s);
 	/* pmap adds up Rss and Dirty of every mapping it read, also those
 	 * outside an -A range; these are the sums of the rows shown. */
 	hr = total_of(tot, ks, VS_KEY_RSS, &rss);
 	hs = total_of(tot, ks, VS_KEY_SHARED_DIRTY, &sd);
 	hp = total_of(tot, ks, VS_KEY_PRIVATE_DIRTY, &pd);
-	fputs("---------------- ------- ------- ------- \n", stdout);
-	fputs("total kB         ", stdout);
-	put_num(tot->size >> 10, true, 7);
-	putc_unlocked(' ', stdout);
-	put_num(rss, hr || tot->count == 0, 7);
-	putc_unlocked(' ', stdout);
-	put_num(sd + pd, hs || hp || tot->count == 0, 7);
-	putc_unlocked('\n', stdout);
-	return 0;
+	vs_line_str(l, "---------------- ------- ------- ------- \n"
+		       "total kB         ", 0, 0);
+	put_num(l, tot->size >> 10, true, 7);
+	vs_line_putc(l, ' ');
+	put_num(l, rss, hr || none, 7);
+	vs_line_putc(l, ' ');
+	put_num(l, sd + pd, hs || hp || none, 7);
+	vs_line_putc(l, '\n');
+	emit(s);
+	return state_free(s);
 }
 
 const struct view view_extended = {
@@ -237,35 +253,35 @@ static int device_begin(const struct opts *o, const struct target *t,
 			void **state)
 {
 	(void)t;
-	*state = NULL;
 	if (!o->quiet)
 		fputs("Address           Kbytes Mode  Offset           Device    "
 		      "Mapping\n", stdout);
-	return 0;
+	return state_new(state);
 }
 
 static int device_row(const struct opts *o, const struct target *t,
 		      void *state, const struct vs_vma *v)
 {
-	char hex[VS_U64_BUF], mode[6], name[8192];
+	struct pmap_state *s = state;
+	struct vs_line *l = &s->line;
+	char mode[6];
 
-	(void)state;
 	mode5(v, mode);
-	fputs_unlocked(vs_u64_hex(hex, v->start, 16), stdout);
-	putc_unlocked(' ', stdout);
-	put_num((v->end - v->start) >> 10, true, 7);
-	putc_unlocked(' ', stdout);
-	put_pad(stdout, mode, 5, true);
-	putc_unlocked(' ', stdout);
-	fputs_unlocked(vs_u64_hex(hex, v->offset, 16), stdout);
-	putc_unlocked(' ', stdout);
-	fputs_unlocked(vs_u64_hex(hex, v->dev_major, 3), stdout);
-	putc_unlocked(':', stdout);
-	fputs_unlocked(vs_u64_hex(hex, v->dev_minor, 5), stdout);
-	putc_unlocked(' ', stdout);
-	fputs_unlocked(pmap_name(o, t, v, name, sizeof(name)), stdout);
-	putc_unlocked('\n', stdout);
-	return 0;
+	vs_line_hex(l, v->start, 16);
+	vs_line_putc(l, ' ');
+	vs_line_u64(l, (v->end - v->start) >> 10, 7);
+	vs_line_putc(l, ' ');
+	vs_line_putn(l, mode, 5);
+	vs_line_putc(l, ' ');
+	vs_line_hex(l, v->offset, 16);
+	vs_line_putc(l, ' ');
+	vs_line_hex(l, v->dev_major, 3);
+	vs_line_putc(l, ':');
+	vs_line_hex(l, v->dev_minor, 5);
+	vs_line_putc(l, ' ');
+	vs_line_str(l, pmap_name(o, t, v, s->name, sizeof(s->name)), 0, 0);
+	vs_line_putc(l, '\n');
+	return emit(s);
 }
 
 static int device_end(const struct opts *o, const struct target *t,
@@ -273,14 +289,13 @@ static int device_end(const struct opts *o, const struct target *t,
 		      const struct vs_keyset *ks, int err)
 {
 	(void)t;
-	(void)state;
 	(void)ks;
 	if (!o->quiet && !err)
 		printf("mapped: %lluK    writeable/private: %lluK    shared: %lluK\n",
 		       (unsigned long long)(tot->size >> 10),
 		       (unsigned long long)(tot->priv_w >> 10),
 		       (unsigned long long)(tot->shared >> 10));
-	return 0;
+	return state_free(state);
 }
 
 const struct view view_device = {
@@ -320,30 +335,20 @@ static bool enabled(const struct opts *o, const char *name)
 	return true;
 }
 
-struct smaps_state {
-	bool header_done;
-	int w_start, w_perms, w_offset, w_dev, w_inode, w_flags;
-	bool perm, offset, device, inode, mapping, vmflags;
-	int ncols;
-	unsigned slot[VS_KEYS_MAX];	/* shown value columns, file order */
-	int width[VS_KEYS_MAX];
-	bool additive[VS_KEYS_MAX];
-};
-
 static int smaps_begin(const struct opts *o, const struct target *t,
 		       void **state)
 {
-	struct smaps_state *s = calloc(1, sizeof(*s));
+	struct pmap_state *s;
 
 	(void)t;
-	if (!s)
+	if (state_new(state) < 0)
 		return -ENOMEM;
+	s = *state;
 	s->perm = enabled(o, "Perm");
 	s->offset = enabled(o, "Offset");
 	s->device = enabled(o, "Device");
 	s->inode = enabled(o, "Inode");
 	s->mapping = enabled(o, "Mapping");
-	*state = s;
 	return 0;
 }
 
@@ -362,9 +367,10 @@ static int value_width(const struct totals *tot, const struct vs_keyset *ks,
 }
 
 /* Work out the columns once every row has been measured. */
-static void smaps_layout(const struct opts *o, struct smaps_state *s,
-			 const struct totals *tot, const struct vs_keyset *ks)
+static int smaps_ready(const struct opts *o, void *state,
+		       const struct totals *tot, const struct vs_keyset *ks)
 {
+	struct pmap_state *s = state;
 	bool q = o->quiet;
 
 	s->w_start = maxi(tot->w_start, q ? 0 : 7);
@@ -394,96 +400,98 @@ static void smaps_layout(const struct opts *o, struct smaps_state *s,
 	}
 	s->vmflags = tot->any_vmflags && enabled(o, "VmFlags");
 	s->w_flags = maxi(tot->vmflags_width, q ? 0 : 7);
+	return 0;
 }
 
-static void smaps_header(const struct opts *o, struct smaps_state *s,
-			 const struct vs_keyset *ks)
+static void smaps_header(struct pmap_state *s, const struct vs_keyset *ks)
 {
-	(void)o;
-	put_pad(stdout, "Address", s->w_start, true);
-	putc_unlocked(' ', stdout);
+	struct vs_line *l = &s->line;
+
+	vs_line_str(l, "Address", s->w_start, 1);
+	vs_line_putc(l, ' ');
 	if (s->perm) {
-		put_pad(stdout, "Perm", s->w_perms, true);
-		putc_unlocked(' ', stdout);
+		vs_line_str(l, "Perm", s->w_perms, 1);
+		vs_line_putc(l, ' ');
 	}
 	if (s->offset) {
-		put_pad(stdout, "Offset", s->w_offset, true);
-		putc_unlocked(' ', stdout);
+		vs_line_str(l, "Offset", s->w_offset, 1);
+		vs_line_putc(l, ' ');
 	}
 	if (s->device) {
-		put_pad(stdout, "Device", s->w_dev, true);
-		putc_unlocked(' ', stdout);
+		vs_line_str(l, "Device", s->w_dev, 1);
+		vs_line_putc(l, ' ');
 	}
 	if (s->inode) {
-		put_pad(stdout, "Inode", s->w_inode, true);
-		putc_unlocked(' ', stdout);
+		vs_line_str(l, "Inode", s->w_inode, 1);
+		vs_line_putc(l, ' ');
 	}
 	for (int c = 0; c < s->ncols; c++) {
-		put_pad(stdout, ks->slot[s->slot[c]].name, s->width[c], true);
-		putc_unlocked(' ', stdout);
+		vs_line_str(l, ks->slot[s->slot[c]].name, s->width[c], 1);
+		vs_line_putc(l, ' ');
 	}
 	if (s->vmflags) {
-		put_pad(stdout, "VmFlags", s->w_flags, true);
-		putc_unlocked(' ', stdout);
+		vs_line_str(l, "VmFlags", s->w_flags, 1);
+		vs_line_putc(l, ' ');
 	}
-	fputs(s->mapping ? "Mapping\n" : "\n", stdout);
+	vs_line_str(l, s->mapping ? "Mapping\n" : "\n", 0, 0);
 }
 
 static int smaps_row(const struct opts *o, const struct target *t,
 		     void *state, const struct vs_vma *v)
 {
-	struct smaps_state *s = state;
+	struct pmap_state *s = state;
+	struct vs_line *l = &s->line;
 	const struct vs_keyset *ks = v->keys;
-	char buf[VS_U64_BUF], dev[2 * VS_U64_BUF];
+	char buf[VS_U64_BUF];
 
 	(void)t;
 	if (!s->header_done) {
 		s->header_done = true;
 		if (!o->quiet)
-			smaps_header(o, s, ks);
+			smaps_header(s, ks);
 	}
-	put_pad(stdout, vs_u64_hex(buf, v->start, 8), s->w_start, true);
+	vs_line_str(l, vs_u64_hex(buf, v->start, 8), s->w_start, 1);
 	if (s->perm) {
-		putc_unlocked(' ', stdout);
-		put_pad(stdout, v->perms, s->w_perms, true);
+		vs_line_putc(l, ' ');
+		vs_line_pad(l, v->perms, 4, s->w_perms, 1);
 	}
 	if (s->offset) {
-		putc_unlocked(' ', stdout);
-		put_pad(stdout, vs_u64_hex(buf, v->offset, 8), s->w_offset, true);
+		vs_line_putc(l, ' ');
+		vs_line_str(l, vs_u64_hex(buf, v->offset, 8), s->w_offset, 1);
 	}
 	if (s->device) {
-		char minor[VS_U64_BUF];
+		char major[VS_U64_BUF], minor[VS_U64_BUF];
+		const char *ma = vs_u64_hex(major, v->dev_major, 2);
+		const char *mi = vs_u64_hex(minor, v->dev_minor, 2);
 
-		snprintf(dev, sizeof(dev), "%s:%s",
-			 vs_u64_hex(buf, v->dev_major, 2),
-			 vs_u64_hex(minor, v->dev_minor, 2));
-		putc_unlocked(' ', stdout);
-		put_pad(stdout, dev, s->w_dev, true);
+		vs_line_putc(l, ' ');
+		vs_line_fill(l, ' ', s->w_dev - (int)(strlen(ma) + 1 + strlen(mi)));
+		vs_line_str(l, ma, 0, 0);
+		vs_line_putc(l, ':');
+		vs_line_str(l, mi, 0, 0);
 	}
 	if (s->inode) {
-		putc_unlocked(' ', stdout);
-		put_pad(stdout, vs_u64_dec(buf, v->inode), s->w_inode, true);
+		vs_line_putc(l, ' ');
+		vs_line_u64(l, v->inode, s->w_inode);
 	}
 	for (int c = 0; c < s->ncols; c++) {
 		unsigned i = s->slot[c];
-		const char *txt;
 
-		putc_unlocked(' ', stdout);
+		vs_line_putc(l, ' ');
 		if (!(v->have & (1ull << i)))
-			txt = "-";
+			vs_line_str(l, "-", s->width[c], 1);
 		else if (ks->slot[i].flags & VS_KF_TEXT)
-			txt = vs_vma_text(v, i, NULL);
+			vs_line_str(l, vs_vma_text(v, i, NULL), s->width[c], 1);
 		else
-			txt = vs_u64_dec(buf, v->val[i]);
-		put_pad(stdout, txt, s->width[c], true);
+			vs_line_u64(l, v->val[i], s->width[c]);
 	}
 	if (s->vmflags) {
 		int slot = ks->slot_of[VS_KEY_VM_FLAGS];
 		const char *fl = slot >= 0 ? vs_vma_text(v, (unsigned)slot, NULL)
 					   : NULL;
 
-		putc_unlocked(' ', stdout);
-		put_pad(stdout, fl ? fl : "", s->w_flags, true);
+		vs_line_putc(l, ' ');
+		vs_line_str(l, fl ? fl : "", s->w_flags, 1);
 	}
 	if (s->mapping) {
 		/* The name as the kernel printed it (pmap -X cuts it at 127
@@ -494,59 +502,51 @@ static int smaps_row(const struct opts *o, const struct target *t,
 
 		if (!showpath && slash)
 			name = slash + 1;
-		putc_unlocked(' ', stdout);
-		fputs_unlocked(name, stdout);
+		vs_line_putc(l, ' ');
+		vs_line_str(l, name, 0, 0);
 	}
-	putc_unlocked('\n', stdout);
-	return 0;
-}
-
-static int smaps_ready(const struct opts *o, void *state,
-		       const struct totals *tot, const struct vs_keyset *ks)
-{
-	smaps_layout(o, state, tot, ks);
-	return 0;
+	vs_line_putc(l, '\n');
+	return emit(s);
 }
 
 static int smaps_end(const struct opts *o, const struct target *t,
 		     void *state, const struct totals *tot,
 		     const struct vs_keyset *ks, int err)
 {
-	struct smaps_state *s = state;
+	struct pmap_state *s = state;
+	struct vs_line *l = &s->line;
+	char buf[VS_U64_BUF];
 	int gap;
 
 	(void)t;
-	if (!o->quiet && !err && s->ncols > 0 && tot->count > 0) {
-		char buf[VS_U64_BUF];
-
-		gap = s->w_start + 1;
-		if (s->perm)
-			gap += s->w_perms + 1;
-		if (s->offset)
-			gap += s->w_offset + 1;
-		if (s->device)
-			gap += s->w_dev + 1;
-		if (s->inode)
-			gap += s->w_inode + 1;
-		put_chars(stdout, ' ', gap);
-		for (int c = 0; c < s->ncols; c++) {
-			put_chars(stdout, s->additive[c] ? '=' : ' ',
-				  s->width[c]);
-			putc_unlocked(' ', stdout);
-		}
-		putc_unlocked('\n', stdout);
-		put_chars(stdout, ' ', gap);
-		for (int c = 0; c < s->ncols; c++) {
-			put_pad(stdout, s->additive[c] ?
-				vs_u64_dec(buf, tot->sum[s->slot[c]]) : "",
-				s->width[c], true);
-			putc_unlocked(' ', stdout);
-		}
-		fputs("KB \n", stdout);
-	}
 	(void)ks;
-	free(s);
-	return 0;
+	if (o->quiet || err || s->ncols == 0 || tot->count == 0)
+		return state_free(s);
+	gap = s->w_start + 1;
+	if (s->perm)
+		gap += s->w_perms + 1;
+	if (s->offset)
+		gap += s->w_offset + 1;
+	if (s->device)
+		gap += s->w_dev + 1;
+	if (s->inode)
+		gap += s->w_inode + 1;
+	vs_line_fill(l, ' ', gap);
+	for (int c = 0; c < s->ncols; c++) {
+		vs_line_fill(l, s->additive[c] ? '=' : ' ', s->width[c]);
+		vs_line_putc(l, ' ');
+	}
+	vs_line_putc(l, '\n');
+	vs_line_fill(l, ' ', gap);
+	for (int c = 0; c < s->ncols; c++) {
+		vs_line_str(l, s->additive[c] ?
+			    vs_u64_dec(buf, tot->sum[s->slot[c]]) : "",
+			    s->width[c], 1);
+		vs_line_putc(l, ' ');
+	}
+	vs_line_str(l, "KB \n", 0, 0);
+	emit(s);
+	return state_free(s);
 }
 
 const struct view view_smaps = {

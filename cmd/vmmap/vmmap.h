@@ -135,7 +135,4 @@ int rc_read(const char *path, struct rc_config *rc);
 int rc_create(const char *path);
 char *rc_default_path(bool for_create);
 
-/* Write @s padded to @width (right- or left-aligned) to @f. */
-void put_pad(FILE *f, const char *s, int width, bool right);
-
 #endif
