@@ -52,7 +52,7 @@ FIXTURE_LIBS := -lpthread
 
 # ---- unit tests ---------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
-UNIT_PKGS := cmocka libcjson smartcols
+UNIT_PKGS := cmocka libcjson smartcols libproc2
 
 pkg_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
 pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
@@ -92,7 +92,7 @@ $(B)/fixtures/%: tests/fixtures/src/%.c
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/lib/libvmscope.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itests/unit \
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-unused-parameter -Itests/unit \
 		$(call pkg_cflags,$(UNIT_PKGS)) -o $@ $< $(B)/lib/libvmscope.a \
 		$(call pkg_libs,$(UNIT_PKGS))
 

@@ -106,6 +106,11 @@ void cmd_usage_error(const char *fmt, ...)
 	exit(VS_EXIT_USAGE);
 }
 
+void cmd_exit_closed_pipe(void)
+{
+	_exit(VS_EXIT_OK);
+}
+
 void cmd_version(void)
 {
 	printf("%s from vmscope %s\n", prog, VS_VERSION);

@@ -34,6 +34,10 @@ noreturn void cmd_die(int status, const char *fmt, ...)
 noreturn void cmd_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* The reader of stdout went away (EPIPE with SIGPIPE ignored): stop
+ * quietly with status 0, as when SIGPIPE ends the process. */
+noreturn void cmd_exit_closed_pipe(void);
+
 /* "NAME from vmscope VERSION" and exit 0. */
 noreturn void cmd_version(void);
 

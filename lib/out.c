@@ -413,8 +413,9 @@ int vs_table_end(struct vs_table *t)
 		if (t->json_top)
 			vs_json_obj_end(&t->o->json);
 	} else if (!t->err) {
-		if (scols_print_table(t->tb) != 0)
-			t->err = EIO;
+		errno = 0;
+		if (scols_print_table(t->tb) != 0 || fflush(t->o->f) != 0)
+			t->err = errno ? errno : EIO;
 	}
 	err = t->err;
 	if (t->tb)

@@ -355,8 +355,16 @@ int main(int argc, char **argv)
 	if (out.fmt == VS_OUT_JSON) {
 		vs_json_arr_end(&out.json);
 		vs_json_obj_end(&out.json);
-		if (vs_json_finish(&out.json) < 0)
+		int r = vs_json_finish(&out.json);
+
+		if (r == -EPIPE)
+			cmd_exit_closed_pipe();
+		if (r < 0) {
+			char buf[128];
+
+			cmd_warn("write error: %s", vs_strerror(r, buf, sizeof(buf)));
 			cmd_status_add(&status, VS_EXIT_FAILURE);
+		}
 	}
 	free(t);
 	free(pids);

@@ -324,9 +324,19 @@ int show_process(const struct opts *o, struct vs_root *root, struct target *t)
 				break;
 		}
 	}
+	if (r == -EPIPE)
+		cmd_exit_closed_pipe();
+	if (r < 0 && !e.code) {
+		char buf[128];
+
+		vs_err_set(&e, -r, "write error: %s", vs_strerror(r, buf,
+								 sizeof(buf)));
+	}
 	if (r < 0)
 		status = fail_status(root, t, r);
 	r = view->end(o, t, state, &tot, vs_maps_keys(m), r < 0 ? r : 0);
+	if (r == -EPIPE)
+		cmd_exit_closed_pipe();
 	if (r < 0 && status == VS_EXIT_OK)
 		status = VS_EXIT_FAILURE;
 	if (o->out->fmt == VS_OUT_JSON) {

@@ -89,7 +89,7 @@ static int emit(struct pmap_state *s)
 {
 	if (s->line.err)
 		return s->line.err;
-	return vs_line_flush(&s->line, stdout) ? -EIO : 0;
+	return vs_line_flush(&s->line, stdout) ? -(errno ? errno : EIO) : 0;
 }
 
 static int plain_begin(const struct opts *o, const struct target *t,

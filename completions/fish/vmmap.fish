@@ -1,0 +1,31 @@
+# fish completion for vmmap(1)
+
+function __vmmap_columns
+    vmmap --list-columns --raw 2>/dev/null | awk 'NR > 1 {print $1}'
+end
+
+complete -c vmmap -f -a '(__fish_complete_pids)'
+complete -c vmmap -s x -l extended -d 'size, RSS and dirty memory of each mapping'
+complete -c vmmap -s X -d 'every smaps field (-XX: with the minor ones)'
+complete -c vmmap -s c -l read-rc -d 'the fields listed in ~/.vmmaprc'
+complete -c vmmap -s C -l read-rc-from -r -F -d 'the fields listed in FILE'
+complete -c vmmap -s n -l create-rc -d 'create ~/.vmmaprc'
+complete -c vmmap -s N -l create-rc-to -r -F -d 'create FILE'
+complete -c vmmap -s d -l device -d 'offsets and devices'
+complete -c vmmap -s q -l quiet -d 'no header and no footer'
+complete -c vmmap -s p -l show-path -d 'whole paths in the mapping column'
+complete -c vmmap -s A -l range -x -d 'only mappings overlapping LOW,HIGH (hex)'
+complete -c vmmap -s r -d 'ignored (SunOS compatibility)'
+complete -c vmmap -s J -l json -d 'JSON output'
+complete -c vmmap -s o -l output -x -a '(__vmmap_columns)' -d 'columns to show'
+complete -c vmmap -l output-all -d 'every column'
+complete -c vmmap -l list-columns -d 'list the columns and exit'
+complete -c vmmap -l sort -x -a '(__vmmap_columns)' -d 'order mappings by a column'
+complete -c vmmap -l reverse -d 'reverse the --sort order'
+complete -c vmmap -l summary -d 'sums per kind of region'
+complete -c vmmap -s b -l bytes -d 'sizes in bytes'
+complete -c vmmap -l raw -d 'unaligned tables'
+complete -c vmmap -l noheadings -d 'same as -q'
+complete -c vmmap -l sysroot -x -a '(__fish_complete_directories)' -d 'read /proc below DIR'
+complete -c vmmap -s h -l help -d 'show help and exit'
+complete -c vmmap -s V -l version -d 'show the version and exit'

@@ -1,0 +1,209 @@
+/* test_proc.c - stat, status and cmdline: captured files, hostile ones, and
+ * the live system against libproc2 (procps' own library) as the oracle. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <libproc2/pids.h>
+
+#include "unit.h"
+#include "vs_proc.h"
+
+static void test_stat_comm_with_parens_and_spaces(void **state)
+{
+	static const char text[] =
+		"4242 (a) b (c) d) S 1 4242 4242 0 -1 4194560 100 200 3 4 5 6 "
+		"7 8 20 0 3 0 12345 1056768 250 18446744073709551615 4194304 "
+		"4198400 140737488350000 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 "
+		"4210688 4211000 4300800 140737488351000 140737488351100 "
+		"140737488351100 140737488351200 0\n";
+	struct vs_stat st;
+
+	assert_int_equal(vs_stat_parse(text, sizeof(text) - 1, &st), 0);
+	assert_int_equal(st.pid, 4242);
+	assert_string_equal(st.comm, "a) b (c) d");
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ppid, 1);
+	assert_int_equal(st.minflt, 100);
+	assert_int_equal(st.cminflt, 200);
+	assert_int_equal(st.majflt, 3);
+	assert_int_equal(st.num_threads, 3);
+	assert_int_equal(st.starttime, 12345);
+	assert_int_equal(st.vsize, 1056768);
+	assert_int_equal(st.rss, 250);
+	assert_int_equal(st.startstack, 140737488350000ull);
+	assert_int_equal(st.start_brk, 4300800);
+	assert_int_equal(st.env_end, 140737488351200ull);
+	assert_int_equal(st.nfields, 52);
+}
+
+static void test_stat_hostile(void **state)
+{
+	static const char *const bad[] = {
+		"", "1", "1 (x", "x (y) S 1", "1 (x) S 1 2 3",
+		"1 (x) SS 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1 1 1 1 1",
+		"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1 1 1 1 99999999999999999999999",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct vs_stat st;
+
+		if (vs_stat_parse(bad[i], strlen(bad[i]), &st) != -EBADMSG)
+			fail_msg("accepted: '%s'", bad[i]);
+	}
+}
+
+static void test_status(void **state)
+{
+	static const char text[] =
+		"Name:\tmy\\nname\\\\x\n"
+		"Umask:\t0022\n"
+		"State:\tS (sleeping)\n"
+		"Tgid:\t100\n"
+		"Pid:\t101\n"
+		"PPid:\t1\n"
+		"Uid:\t1000\t1001\t1002\t1003\n"
+		"Gid:\t5\t6\t7\t8\n"
+		"VmPeak:\t   10000 kB\n"
+		"VmRSS:\t    2048 kB\n"
+		"RssAnon:\t    1024 kB\n"
+		"VmSwap:\t       0 kB\n"
+		"Threads:\t3\n"
+		"NewField:\tsomething\n";
+	struct vs_status st;
+
+	assert_int_equal(vs_status_parse(text, sizeof(text) - 1, &st), 0);
+	assert_string_equal(st.name, "my\nname\\x");
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.tgid, 100);
+	assert_int_equal(st.pid, 101);
+	assert_int_equal(st.uid[1], 1001);
+	assert_int_equal(st.gid[3], 8);
+	assert_int_equal(st.threads, 3);
+	assert_true(vs_status_has(&st, VS_ST_VMRSS));
+	assert_int_equal(st.bytes[VS_ST_VMRSS], 2048 * 1024);
+	assert_int_equal(st.bytes[VS_ST_VMSWAP], 0);
+	assert_true(vs_status_has(&st, VS_ST_VMSWAP));
+	/* A field the kernel did not print is absent, not zero. */
+	assert_false(vs_status_has(&st, VS_ST_VMPTE));
+
+	static const char *const bad[] = {
+		"Tgid:\tx\n", "VmRSS:\t12\n", "Uid:\t1 2\n", "VmRSS:\t99999999999999999999 kB\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(vs_status_parse(bad[i], strlen(bad[i]), &st),
+				 -EBADMSG);
+}
+
+static void test_cmdline_format(void **state)
+{
+	struct vs_stat st = { .comm = "kworker/0:1", .state = 'I' };
+	char out[256];
+
+	vs_cmdline_format("ls\0-l\0/tmp\0", 11, &st, true, out, sizeof(out));
+	assert_string_equal(out, "ls -l /tmp");
+	/* Newlines become spaces; control characters '?' (UTF-8) or '.'. */
+	vs_cmdline_format("a\nb\tc", 5, &st, true, out, sizeof(out));
+	assert_string_equal(out, "a b?c");
+	vs_cmdline_format("a\nb\tc", 5, &st, false, out, sizeof(out));
+	assert_string_equal(out, "a b.c");
+	/* UTF-8 kept in a UTF-8 locale, '?' otherwise. */
+	vs_cmdline_format("caf\xc3\xa9", 5, &st, true, out, sizeof(out));
+	assert_string_equal(out, "caf\xc3\xa9");
+	vs_cmdline_format("caf\xc3\xa9", 5, &st, false, out, sizeof(out));
+	assert_string_equal(out, "caf??");
+	/* A broken sequence turns the rest to ASCII escapes. */
+	vs_cmdline_format("ok\xff\x01z", 5, &st, true, out, sizeof(out));
+	assert_string_equal(out, "ok?.z");
+	/* No arguments: [comm]; a zombie says so. */
+	vs_cmdline_format("", 0, &st, true, out, sizeof(out));
+	assert_string_equal(out, "[kworker/0:1]");
+	st.state = 'Z';
+	vs_cmdline_format("", 0, &st, true, out, sizeof(out));
+	assert_string_equal(out, "[kworker/0:1] <defunct>");
+	/* A trailing space (a rewritten argv) goes. */
+	vs_cmdline_format("x ", 2, &st, true, out, sizeof(out));
+	assert_string_equal(out, "x");
+	/* Too long: cut to the buffer. */
+	vs_cmdline_format("abcdefgh", 8, &st, true, out, 5);
+	assert_string_equal(out, "abcd");
+}
+
+/* Every process on this machine: our stat, status and cmdline readers
+ * against libproc2's PIDS_CMDLINE, PIDS_ID_TGID and PIDS_TICS_BEGAN. */
+static void test_live_against_libproc2(void **state)
+{
+	enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_TGID, PIDS_CMDLINE,
+				   PIDS_FLT_MIN, PIDS_VSIZE_BYTES };
+	struct pids_info *info = NULL;
+	struct pids_stack *s;
+	struct vs_root *root;
+	struct vs_err e;
+	int compared = 0;
+
+	assert_int_equal(vs_root_new(NULL, &root, &e), 0);
+	assert_int_equal(procps_pids_new(&info, items, 5), 0);
+	while ((s = procps_pids_get(info, PIDS_FETCH_TASKS_ONLY))) {
+		int pid = PIDS_VAL(0, s_int, s, info);
+		int tgid = PIDS_VAL(1, s_int, s, info);
+		const char *cmd = PIDS_VAL(2, str, s, info);
+		struct vs_stat st;
+		struct vs_status ss;
+		char out[128 * 1024];
+
+		if (pid == getpid())
+			continue;
+		if (vs_stat_read(root, pid, &st, &e) < 0 ||
+		    vs_status_read(root, pid, &ss, &e) < 0 ||
+		    vs_cmdline_read(root, pid, &st, false, out, sizeof(out),
+				    &e) < 0)
+			continue;	/* it exited meanwhile */
+		assert_int_equal(st.pid, pid);
+		assert_int_equal(ss.tgid, tgid);
+		if (strcmp(out, cmd) != 0) {
+			/* A process may rewrite its cmdline between the two
+			 * reads; read both again before failing. */
+			vs_cmdline_read(root, pid, &st, false, out, sizeof(out),
+					&e);
+			if (strcmp(out, cmd) != 0 && kill(pid, 0) == 0)
+				fail_msg("pid %d: '%s' vs libproc2 '%s'", pid,
+					 out, cmd);
+		}
+		compared++;
+	}
+	procps_pids_unref(&info);
+	vs_root_unref(root);
+	assert_true(compared >= 1);
+}
+
+/* A process that is gone reads as -ESRCH, with a message. */
+static void test_gone(void **state)
+{
+	struct vs_root *root;
+	struct vs_stat st;
+	struct vs_err e;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(0);
+	assert_true(child > 0);
+	waitpid(child, NULL, 0);
+	assert_int_equal(vs_root_new(NULL, &root, &e), 0);
+	assert_int_equal(vs_stat_read(root, child, &st, &e), -ESRCH);
+	assert_non_null(strstr(e.msg, "not found"));
+	vs_root_unref(root);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stat_comm_with_parens_and_spaces),
+		cmocka_unit_test(test_stat_hostile),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_cmdline_format),
+		cmocka_unit_test(test_live_against_libproc2),
+		cmocka_unit_test(test_gone),
+	};
+
+	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
+}
