@@ -118,7 +118,9 @@ kmod:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+		$(DESTDIR)$(DATADIR)/vmscope/schema
+	install -m 0644 $(foreach c,$(COMMANDS),man/schema/$(c).json) $(DESTDIR)$(DATADIR)/vmscope/schema/
 	install -m 0755 $(addprefix $(B)/bin/,$(COMMANDS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(foreach c,$(COMMANDS),$($(c)_MAN)) $(DESTDIR)$(MANDIR)/man1/
 	for c in $(COMMANDS); do \
@@ -130,6 +132,7 @@ install: all
 uninstall:
 	for c in $(COMMANDS); do \
 		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
+		  $(DESTDIR)$(DATADIR)/vmscope/schema/$$c.json \
 		  $(DESTDIR)$(BASHCOMPDIR)/$$c $(DESTDIR)$(ZSHCOMPDIR)/_$$c \
 		  $(DESTDIR)$(FISHCOMPDIR)/$$c.fish; \
 	done
