@@ -42,7 +42,10 @@ vmmap_MAN  := man/vmmap.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)
-LIB_PKGS := smartcols
+# Compile flags of every library module; a command links only what its
+# NAME_PKGS list says, plus LIB_LINK_PKGS (the output layer).
+LIB_PKGS := smartcols libtracefs libtraceevent
+LIB_LINK_PKGS := smartcols
 CMD_COMMON_SRCS := cmd/common.c
 
 # ---- fixtures (test and demo programs) ----------------------------------
@@ -52,7 +55,7 @@ FIXTURE_LIBS := -lpthread
 
 # ---- unit tests ---------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
-UNIT_PKGS := cmocka libcjson smartcols libproc2
+UNIT_PKGS := cmocka libcjson smartcols libproc2 libtracefs libtraceevent
 
 pkg_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
 pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
@@ -80,7 +83,7 @@ define command_rule
 $(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$($(1)_SRCS) $(CMD_COMMON_SRCS)) $(B)/lib/libvmscope.a
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  LINK    $$@")
-	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$$($(1)_PKGS) $$(LIB_PKGS))
+	$$(Q)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(call pkg_libs,$$($(1)_PKGS) $$(LIB_LINK_PKGS))
 endef
 $(foreach c,$(COMMANDS),$(eval $(call command_rule,$(c))))
 

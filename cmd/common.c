@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -109,6 +111,51 @@ void cmd_usage_error(const char *fmt, ...)
 void cmd_exit_closed_pipe(void)
 {
 	_exit(VS_EXIT_OK);
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	caught = sig;
+}
+
+void cmd_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a blocking call returns EINTR and the loop looks. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+bool cmd_interrupted(void)
+{
+	return caught != 0;
+}
+
+void cmd_exit_signal(void)
+{
+	int sig = caught ? caught : SIGTERM;
+
+	fflush(stdout);
+	/* Die of the signal, with its default action, as the shell expects. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+bool cmd_sleep_ms(unsigned long ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (!caught && nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return !caught;
 }
 
 void cmd_version(void)

@@ -52,6 +52,18 @@ void cmd_status_add(struct cmd_status *s, int status);
 /* The VS_EXIT_* value for a negative errno from the library. */
 int cmd_status_of_errno(int err);
 
+/* Catch SIGINT, SIGTERM and SIGHUP: they set a flag (cmd_interrupted())
+ * and interrupt sleeps, so that a command that changed something (a
+ * tracefs instance, a stopped process) undoes it before it exits. The
+ * command exits with 128 + the signal's number once it has cleaned up
+ * (cmd_exit_signal()). */
+void cmd_signals_init(void);
+bool cmd_interrupted(void);
+noreturn void cmd_exit_signal(void);
+
+/* Sleep @ms milliseconds; false when a caught signal cut it short. */
+bool cmd_sleep_ms(unsigned long ms);
+
 /* Print the columns @cols as a table (NAME, TYPE, DESCRIPTION) in @fmt. */
 int cmd_list_columns(const struct vs_col *cols, size_t ncols,
 		     enum vs_outfmt fmt);

@@ -9,7 +9,7 @@
 set -eu
 
 build=(build-essential pkg-config procps
-	libproc2-dev libcjson-dev libsmartcols-dev)
+	libproc2-dev libcjson-dev libsmartcols-dev libtracefs-dev libtraceevent-dev)
 test=("${build[@]}" libcmocka-dev bats bats-assert bats-support
 	python3 python3-jsonschema man-db util-linux passwd time)
 vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod)
