@@ -194,6 +194,48 @@ static void test_gone(void **state)
 	vs_root_unref(root);
 }
 
+/* The captured trees: a process with threads and a kernel thread. */
+static void test_captured_fixtures(void **state)
+{
+	struct vs_root *root;
+	struct vs_stat st;
+	struct vs_status ss;
+	struct vs_err e;
+	char cmd[4096];
+	int pid;
+	FILE *f = fopen("tests/fixtures/proc/rich/pid", "r");
+
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	assert_int_equal(vs_root_new("tests/fixtures/proc/rich", &root, &e), 0);
+	assert_int_equal(vs_stat_read(root, pid, &st, &e), 0);
+	assert_int_equal(st.pid, pid);
+	assert_string_equal(st.comm, "mapper");
+	assert_int_equal(st.state, 'T');		/* captured stopped */
+	assert_int_equal(st.num_threads, 3);		/* --threads 2 */
+	assert_true(st.startstack > st.start_brk);
+	assert_int_equal(vs_status_read(root, pid, &ss, &e), 0);
+	assert_int_equal(ss.tgid, pid);
+	assert_int_equal(ss.threads, 3);
+	assert_true(vs_status_has(&ss, VS_ST_VMRSS));
+	/* VmRSS is the sum of its three parts. (stat's rss field is not
+	 * compared: since 6.2 it reads per-CPU counters without summing
+	 * them, so it may lag VmRSS by a few pages.) */
+	assert_int_equal(ss.bytes[VS_ST_VMRSS], ss.bytes[VS_ST_RSSANON] +
+			 ss.bytes[VS_ST_RSSFILE] + ss.bytes[VS_ST_RSSSHMEM]);
+	assert_int_equal(vs_cmdline_read(root, pid, &st, true, cmd, sizeof(cmd), &e), 0);
+	assert_non_null(strstr(cmd, "mapper --touch --maps 20"));
+	vs_root_unref(root);
+
+	assert_int_equal(vs_root_new("tests/fixtures/proc/kthread", &root, &e), 0);
+	assert_int_equal(vs_stat_read(root, 2, &st, &e), 0);
+	assert_true(st.flags & VS_PF_KTHREAD);
+	assert_int_equal(vs_cmdline_read(root, 2, &st, true, cmd, sizeof(cmd), &e), 0);
+	assert_string_equal(cmd, "[kthreadd]");
+	vs_root_unref(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_format),
 		cmocka_unit_test(test_live_against_libproc2),
 		cmocka_unit_test(test_gone),
+		cmocka_unit_test(test_captured_fixtures),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
