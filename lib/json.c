@@ -168,8 +168,19 @@ static bool member(struct vs_json *j, const char *key)
 	if (j->depth > 0)
 		indent(j);
 	if (key) {
-		write_string(j, key, strlen(key));
-		puts_(j, j->pretty ? ": " : ":");
+		/* Keys are identifiers ([a-z0-9_]: column names, snake-cased
+		 * kernel keys): no escaping to do. */
+		size_t n = strlen(key);
+
+		if (j->len + n + 4 > sizeof(j->buf))
+			vs_json_flush(j);
+		j->buf[j->len++] = '"';
+		memcpy(j->buf + j->len, key, n);
+		j->len += n;
+		j->buf[j->len++] = '"';
+		j->buf[j->len++] = ':';
+		if (j->pretty)
+			j->buf[j->len++] = ' ';
 	}
 	return true;
 }

@@ -34,7 +34,8 @@ struct vs_json {
 void vs_json_init(struct vs_json *j, FILE *f, bool pretty);
 
 /* Containers. @key is the member name inside an object, NULL in an array
- * or at the top. */
+ * or at the top. Keys are identifiers (letters, digits, '_', ' '), written
+ * as they are; string values are escaped. */
 void vs_json_obj_begin(struct vs_json *j, const char *key);
 void vs_json_obj_end(struct vs_json *j);
 void vs_json_arr_begin(struct vs_json *j, const char *key);
