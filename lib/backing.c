@@ -18,6 +18,8 @@ struct vs_backing_ctx {
 	uint64_t *pfn;			/* their PFNs, 0 when unknown */
 	uint64_t *flags;		/* their kpageflags */
 	uint64_t *count;		/* their kpagecount */
+	uint64_t *cpfn;			/* the PFNs whose count is read */
+	uint64_t *tmp;			/* those PFNs packed, then counts */
 };
 
 bool vs_backing_known(const struct vs_backing *b, enum vs_backing_need need)
@@ -68,7 +70,10 @@ int vs_backing_new(struct vs_pagemap *pm, struct vs_kpage *kp,
 	c->pfn = malloc(VS_PAGEMAP_BATCH * sizeof(uint64_t));
 	c->flags = malloc(VS_PAGEMAP_BATCH * sizeof(uint64_t));
 	c->count = malloc(VS_PAGEMAP_BATCH * sizeof(uint64_t));
-	if (!c->ent || !c->pfn || !c->flags || !c->count) {
+	c->cpfn = malloc(VS_PAGEMAP_BATCH * sizeof(uint64_t));
+	c->tmp = malloc(VS_PAGEMAP_BATCH * sizeof(uint64_t));
+	if (!c->ent || !c->pfn || !c->flags || !c->count || !c->cpfn ||
+	    !c->tmp) {
 		vs_backing_free(c);
 		return vs_err_set(e, ENOMEM, "out of memory");
 	}
@@ -84,6 +89,8 @@ void vs_backing_free(struct vs_backing_ctx *c)
 	free(c->pfn);
 	free(c->flags);
 	free(c->count);
+	free(c->cpfn);
+	free(c->tmp);
 	free(c);
 }
 
@@ -186,6 +193,28 @@ static void frame(struct vs_backing_ctx *c, struct walk *w,
 	}
 }
 
+/* Read the map counts of the frames in cpfn[] into count[], leaving the
+ * other entries of count[] as they are. */
+static int kpage_counts(struct vs_backing_ctx *c, size_t n, struct vs_err *e)
+{
+	size_t m = 0;
+	int r;
+
+	/* Pack the wanted PFNs, so that runs are not broken by the pages
+	 * skipped, look them up in place, then scatter the counts back. */
+	for (size_t i = 0; i < n; i++)
+		if (c->cpfn[i])
+			c->tmp[m++] = c->cpfn[i];
+	r = vs_kpage_lookup(c->kp, c->tmp, m, NULL, c->tmp, e);
+	if (r < 0)
+		return r;
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c->cpfn[i])
+			c->count[i] = c->tmp[m++];
+	return 0;
+}
+
 int vs_backing_walk(struct vs_backing_ctx *c, uint64_t start, uint64_t end,
 		    struct vs_backing *b, struct vs_err *e)
 {
@@ -196,7 +225,7 @@ int vs_backing_walk(struct vs_backing_ctx *c, uint64_t start, uint64_t end,
 	while (vpn < last) {
 		size_t want = last - vpn < VS_PAGEMAP_BATCH ?
 			      (size_t)(last - vpn) : VS_PAGEMAP_BATCH;
-		size_t nframes = 0;
+		size_t nframes = 0, ncounts = 0;
 		ssize_t n = vs_pagemap_read(c->pm, vpn, want, c->ent, e);
 
 		if (n < 0)
@@ -205,6 +234,7 @@ int vs_backing_walk(struct vs_backing_ctx *c, uint64_t start, uint64_t end,
 			uint64_t ent = c->ent[i];
 
 			c->pfn[i] = 0;
+			c->cpfn[i] = 0;
 			if (ent & VS_PM_SOFT_DIRTY)
 				b->soft_dirty++;
 			if (ent & VS_PM_UFFD_WP)
@@ -220,29 +250,44 @@ int vs_backing_walk(struct vs_backing_ctx *c, uint64_t start, uint64_t end,
 				if (ent & VS_PM_EXCLUSIVE)
 					b->exclusive++;
 				c->pfn[i] = vs_pm_pfn(ent);
-				if (c->pfn[i])
-					nframes++;
-				else
+				if (!c->pfn[i]) {
 					b->pfn_unknown++;
+					continue;
+				}
+				nframes++;
+				/* Bit 56 says the map count is 1: the
+				 * kernel computes both from the same
+				 * count, so only the others are read. */
+				if (ent & VS_PM_EXCLUSIVE) {
+					c->count[i] = 1;
+				} else {
+					c->cpfn[i] = c->pfn[i];
+					ncounts++;
+				}
 			} else if (ent & VS_PM_SWAP) {
 				b->swapped++;
 			}
 		}
 		b->pages += (uint64_t)n;
-		if (nframes && has) {
+		if (nframes && (has & VS_KPAGE_FLAGS)) {
 			int r = vs_kpage_lookup(c->kp, c->pfn, (size_t)n,
-						(has & VS_KPAGE_FLAGS) ?
-						c->flags : NULL,
-						(has & VS_KPAGE_COUNT) ?
-						c->count : NULL, e);
+						c->flags, NULL, e);
 
 			if (r < 0)
 				return r;
-		}
-		if (nframes && !(has & VS_KPAGE_FLAGS))
+		} else if (nframes) {
 			memset(c->flags, 0xff, (size_t)n * sizeof(uint64_t));
-		if (nframes && !(has & VS_KPAGE_COUNT))
-			memset(c->count, 0xff, (size_t)n * sizeof(uint64_t));
+		}
+		if (ncounts && (has & VS_KPAGE_COUNT)) {
+			int r = kpage_counts(c, (size_t)n, e);
+
+			if (r < 0)
+				return r;
+		} else if (ncounts) {
+			for (size_t i = 0; i < (size_t)n; i++)
+				if (c->cpfn[i])
+					c->count[i] = VS_KPAGE_UNKNOWN;
+		}
 		for (size_t i = 0; i < (size_t)n; i++) {
 			if (!c->pfn[i]) {
 				end_run(&w, b);

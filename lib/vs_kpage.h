@@ -93,8 +93,9 @@ ssize_t vs_kpage_read(struct vs_kpage *kp, uint64_t pfn, size_t n,
 
 /* Look up @n frames given in any order (@pfns[i] == 0: none): @flags[i]
  * and @count[i] (either may be NULL) get their values, or
- * VS_KPAGE_UNKNOWN. Ascending runs are read in one pread each. Returns 0
- * or a negative errno. */
+ * VS_KPAGE_UNKNOWN. Ascending runs are read in one pread each. @count may
+ * be @pfns itself (each entry is read before it is written). Returns 0 or
+ * a negative errno. */
 int vs_kpage_lookup(struct vs_kpage *kp, const uint64_t *pfns, size_t n,
 		    uint64_t *flags, uint64_t *count, struct vs_err *e);
 
