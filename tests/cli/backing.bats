@@ -196,7 +196,7 @@ print(sum(ps for p in pages if p["pfn"] and p["count"] > 1),
 	[ "$kib" -lt 16384 ] || fail "vmmap -B used $kib KiB"
 	read -r lo _ < <(region span)
 	"$VMMAP" -B -J -o ADDRESS,PRESENT "$FIXTURE_PID" > "$WORK/b.json"
-	[ "$(backing_row "$WORK/b.json" "$lo" | sed -n 's/^present=//p')" -eq $((32 * $(getconf PAGESIZE))) ]
+	[ "$(backing_row "$WORK/b.json" "$lo" | sed -n 's/^present=//p')" -eq $((8192 * $(getconf PAGESIZE))) ]
 }
 
 @test "vmmap -B: -o, --list-columns and option conflicts" {
