@@ -82,7 +82,10 @@ char *vs_kpf_long(uint64_t flags, char *buf, size_t size)
 			continue;
 		while (k < vs_kpf_nbits && vs_kpf_bits[k].bit < bit)
 			k++;
-		if (k < vs_kpf_nbits && vs_kpf_bits[k].bit == bit) {
+		if (bit == VS_KPF_MAPPEDTODISK && (flags & VS_KPF(ANON))) {
+			/* The kernel reuses the bit on anonymous pages. */
+			name = "anon_exclusive";
+		} else if (k < vs_kpf_nbits && vs_kpf_bits[k].bit == bit) {
 			name = vs_kpf_bits[k].name;
 		} else {
 			snprintf(tmp, sizeof(tmp), "bit%u", bit);
@@ -90,8 +93,10 @@ char *vs_kpf_long(uint64_t flags, char *buf, size_t size)
 		}
 		w = snprintf(buf + n, size > n ? size - n : 0, "%s%s",
 			     n ? "," : "", name);
-		if (w < 0 || (size_t)w >= size - n)
+		if (w < 0 || (size_t)w >= size - n) {
+			buf[n] = '\0';		/* whole names only */
 			break;
+		}
 		n += (size_t)w;
 	}
 	return buf;

@@ -46,8 +46,10 @@ char *vs_pm_long(uint64_t e, char *buf, size_t size)
 		int w = snprintf(buf + n, size > n ? size - n : 0, "%s%s",
 				 n ? "," : "", vs_pm_bits[i].name);
 
-		if (w < 0 || (size_t)w >= size - n)
+		if (w < 0 || (size_t)w >= size - n) {
+			buf[n] = '\0';		/* whole names only */
 			break;
+		}
 		n += (size_t)w;
 	}
 	return buf;

@@ -55,7 +55,8 @@ extern const size_t vs_kpf_nbits;
 char *vs_kpf_short(uint64_t flags, bool raw, char *buf, size_t size);
 
 /* Long form: names of the bits set, comma-separated; unnamed bits set are
- * written "bitN". */
+ * written "bitN", and bit 34 of an anonymous page "anon_exclusive" (the
+ * kernel's use of it there, as page-types -r names it). */
 char *vs_kpf_long(uint64_t flags, char *buf, size_t size);
 
 /* The flags page-types shows without -r: raw bits hidden, and compound

@@ -133,13 +133,43 @@ struct backing_state {
 	bool any_row;
 };
 
-/* Say once per run what could not be read, and what root would add. */
+/* Whether a column that needs @need is shown. */
+static bool shows(const struct backing_state *s, enum vs_backing_need need)
+{
+	static const int flag_cols[] = { B_ANON, B_DIRTY, B_THP, B_THP_HUGE,
+		B_HUGETLB, B_KSM, B_ZERO, B_SHARED, B_USS, B_PSS };
+	bool count = vs_table_wants(s->t, B_SHARED) ||
+		     vs_table_wants(s->t, B_USS) || vs_table_wants(s->t, B_PSS);
+	bool flags = false, node = false;
+
+	for (size_t i = 0; i < sizeof(flag_cols) / sizeof(*flag_cols); i++)
+		flags |= vs_table_wants(s->t, flag_cols[i]);
+	for (int i = 0; i < nnodes; i++)
+		node |= vs_table_wants(s->t, B__NODES + i);
+	switch (need) {
+	case VS_NEED_PAGEMAP:
+		return true;
+	case VS_NEED_PFN:	/* every figure but pagemap's needs a frame */
+		return flags || node || vs_table_wants(s->t, B_RUNS) ||
+		       vs_table_wants(s->t, B_MAX_RUN);
+	case VS_NEED_NODE:
+		return node;
+	case VS_NEED_FLAGS:
+		return flags;
+	case VS_NEED_COUNT:
+		return count;
+	}
+	return false;
+}
+
+/* Say once per run what could not be read, and what root would add, when
+ * a column shown is missing it. */
 static void explain(const struct backing_state *s, const struct vs_backing *b)
 {
-	static bool said_pfn, said_flags, said_count, said_numa;
+	static bool said_pfn, said_flags, said_count;
 	const struct vs_err *e;
 
-	if (b->pfn_unknown && !said_pfn) {
+	if (b->pfn_unknown && !said_pfn && shows(s, VS_NEED_PFN)) {
 		said_pfn = true;
 		cmd_warn("the kernel hides physical frame numbers without "
 			 "CAP_SYS_ADMIN: ANON, DIRTY, THP, HUGETLB, KSM, ZERO, "
@@ -151,7 +181,7 @@ static void explain(const struct backing_state *s, const struct vs_backing *b)
 	}
 	if (b->pfn_unknown)
 		return;
-	if (b->flags_unknown && !said_flags) {
+	if (b->flags_unknown && !said_flags && shows(s, VS_NEED_FLAGS)) {
 		said_flags = true;
 		if (vs_kpage_why(s->kp, VS_KPAGE_FLAGS, &e))
 			cmd_warn_err(e);
@@ -159,18 +189,13 @@ static void explain(const struct backing_state *s, const struct vs_backing *b)
 			cmd_warn("some frames have no entry in /proc/kpageflags:"
 				 " their flags are shown as unknown");
 	}
-	if (b->count_unknown && !said_count) {
+	if (b->count_unknown && !said_count && shows(s, VS_NEED_COUNT)) {
 		said_count = true;
 		if (vs_kpage_why(s->kp, VS_KPAGE_COUNT, &e))
 			cmd_warn_err(e);
 		else
 			cmd_warn("some frames have no entry in /proc/kpagecount:"
 				 " their map counts are shown as unknown");
-	}
-	if (!s->numa && nnodes == 0 && !said_numa && b->present) {
-		said_numa = true;
-		cmd_warn("no NUMA memory blocks in /sys/devices/system/node: "
-			 "no NODE columns");
 	}
 }
 
