@@ -31,14 +31,16 @@ cc -O2 -Wall -Wextra -o build/bench/rawread bench/rawread.c
 out=$(mktemp)
 pids=()
 trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -f "$out" "$out".*' EXIT
+# Start a stopped backer; its pid in $started.
 start() {
 	build/fixtures/backer "$@" > "$out.fix" &
-	pids+=($!)
+	started=$!
+	pids+=("$started")
 	for _ in $(seq 600); do grep -q ready "$out.fix" && break; sleep 0.05; done
-	kill -STOP $!
-	echo $!
+	kill -STOP "$started"
 }
-pid=$(start --big "$mib")
+start --big "$mib"
+pid=$started
 rss_kib=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status)
 
 cmds=("$pt -p $pid" "build/bench/rawread $pid" "build/bin/vmmap --backing $pid")
@@ -54,7 +56,8 @@ peak() {
 }
 rsslist=()
 for c in "${cmds[@]}"; do rsslist+=("$(peak "$c")"); done
-big=$(start --span 16384)
+start --span 16384
+big=$started
 bigpeak=$(peak "build/bin/vmmap --backing $big")
 
 echo "vmmap --backing benchmark: $(nproc) cores, kernel $(uname -r)"
