@@ -187,7 +187,8 @@ static void test_kpage_missing_and_hostile(void **state)
 	/* A file that ends inside an entry is malformed, not short. */
 	put_file(dir, "proc/kpageflags", "0123456789ab", 12);
 	assert_int_equal(vs_kpage_open(r, VS_KPAGE_FLAGS, &kp, &e), 0);
-	assert_int_equal(vs_kpage_read(kp, 0, 2, &flags, NULL, &e), -EBADMSG);
+	uint64_t two[2];
+	assert_int_equal(vs_kpage_read(kp, 0, 2, two, NULL, &e), -EBADMSG);
 	assert_non_null(strstr(e.msg, "inside an entry"));
 	vs_kpage_close(kp);
 	vs_root_unref(r);
