@@ -35,6 +35,7 @@ trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -f "$out" "$out".*' EXIT
 start() {
 	build/fixtures/backer "$@" > "$out.fix" &
 	started=$!
+	disown "$started"
 	pids+=("$started")
 	for _ in $(seq 600); do grep -q ready "$out.fix" && break; sleep 0.05; done
 	kill -STOP "$started"
