@@ -35,10 +35,15 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 
 # ---- the commands -------------------------------------------------------
 COMMANDS := vmmap
+COMMANDS += vmphys
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
 vmmap_MAN  := man/vmmap.1
+
+vmphys_SRCS := cmd/vmphys.c
+vmphys_PKGS := smartcols
+vmphys_MAN  := man/vmphys.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)

@@ -35,6 +35,7 @@ static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "backing", no_argument, NULL, 'B' },
 	{ "bytes", no_argument, NULL, 'b' },
 	{ "raw", no_argument, NULL, OPT_RAW },
 	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
@@ -70,6 +71,9 @@ static noreturn void usage(void)
 	       "     --sort=COLUMN          order mappings by COLUMN, sizes largest first\n"
 	       "     --reverse              reverse the --sort order\n"
 	       "     --summary              resident, dirty, swapped and PSS per kind of region\n"
+	       " -B, --backing              what physically backs each mapping: present,\n"
+	       "                            swapped, anon, page cache, THP, hugetlb, KSM,\n"
+	       "                            zero page, shared, USS, PSS, NUMA nodes, runs\n"
 	       " -b, --bytes                sizes in bytes in -o and --summary tables\n"
 	       "     --raw                  unaligned -o and --summary tables\n"
 	       "     --noheadings           same as -q\n"
@@ -186,7 +190,7 @@ int main(int argc, char **argv)
 	const char *sortspec = NULL;
 	bool c_opt = false, n_opt = false, N_opt = false, x_opt = false;
 	bool d_opt = false, list_cols = false, summary = false, all = false;
-	bool bytes = false, raw = false;
+	bool bytes = false, raw = false, backing = false;
 	enum vs_outfmt fmt = VS_OUT_TEXT;
 	struct cmd_status status = { 0 };
 	struct vs_root *root = NULL;
@@ -201,7 +205,7 @@ int main(int argc, char **argv)
 	o.utf8 = cmd_utf8();
 	o.out = &out;
 
-	while ((c = getopt_long(argc, argv, "xXrdqA:cC:nN:pJo:bhV", longopts,
+	while ((c = getopt_long(argc, argv, "xXrdqA:cC:nN:pJo:bBhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'x': x_opt = true; break;
@@ -224,6 +228,7 @@ int main(int argc, char **argv)
 		case OPT_SORT: sortspec = optarg; break;
 		case OPT_REVERSE: o.reverse = true; break;
 		case OPT_SUMMARY: summary = true; break;
+		case 'B': backing = true; break;
 		case 'b': bytes = true; break;
 		case OPT_RAW: raw = true; break;
 		case OPT_NOHEADINGS: o.quiet = true; break;
@@ -242,6 +247,15 @@ int main(int argc, char **argv)
 	out.bytes = bytes;
 	out.noheadings = o.quiet;
 
+	if (list_cols && backing) {
+		if (vs_root_new(sysroot, &root, &e) < 0) {
+			cmd_warn_err(&e);
+			return VS_EXIT_FAILURE;
+		}
+		backing_cols_init(root);
+		vs_root_unref(root);
+		return cmd_list_columns(backing_cols, backing_ncols, out.fmt);
+	}
 	if (list_cols)
 		return cmd_list_columns(map_cols, map_ncols, out.fmt);
 
@@ -262,6 +276,9 @@ int main(int argc, char **argv)
 		cmd_usage_error("--sort orders mappings; --summary has none");
 	if (o.xlevel > 2)
 		cmd_usage_error("-X may be given at most twice");
+	if (backing && (exclusive || summary || sortspec))
+		cmd_usage_error("-B cannot be used with -c, -C, -d, -n, -N, -x, "
+				"-X, --summary or --sort");
 
 	if (N_opt)
 		create_rc(rcfile);
@@ -276,7 +293,9 @@ int main(int argc, char **argv)
 		cmd_usage_error("no process id given");
 
 	/* Choose the view. */
-	if (summary) {
+	if (backing) {
+		o.mode = MODE_BACKING;	/* columns below, once root is open */
+	} else if (summary) {
 		o.mode = MODE_SUMMARY;
 	} else if (outspec || all) {
 		int def[64];
@@ -329,6 +348,26 @@ int main(int argc, char **argv)
 	}
 	if (vs_root_is_live(root))
 		vs_shmdev_probe(&o.shm);
+	o.root = root;
+	if (backing) {
+		int def[128];
+		size_t ndef;
+
+		backing_cols_init(root);
+		ndef = (size_t)backing_col_default(def, 128);
+		if (all) {
+			o.ncols = backing_ncols;
+			for (size_t i = 0; i < backing_ncols; i++)
+				o.cols[i] = (int)i;
+		} else if (!outspec) {
+			o.ncols = ndef;
+			memcpy(o.cols, def, ndef * sizeof(int));
+		} else if (vs_cols_parse(backing_cols, backing_ncols, outspec,
+					 def, ndef, o.cols, 128, &o.ncols,
+					 &e) < 0) {
+			cmd_usage_error("%s", e.msg);
+		}
+	}
 	/* Parse every PID first: a bad one is a usage error before any
 	 * output, as in pmap. */
 	pid_t *pids = calloc((size_t)(argc - optind), sizeof(pid_t));

@@ -136,6 +136,7 @@ static const struct view *choose_view(const struct opts *o)
 	case MODE_COLUMNS: return &view_columns;
 	case MODE_SUMMARY: return &view_summary;
 	case MODE_JSON: return &view_json;
+	case MODE_BACKING: return &view_backing;
 	case MODE_DEFAULT: break;
 	}
 	return &view_default;
@@ -305,8 +306,13 @@ int show_process(const struct opts *o, struct vs_root *root, struct target *t)
 	header(o, t);
 	r = view->begin(o, t, &state);
 	if (r < 0) {
+		/* begin has said why; close the process's JSON object. */
+		if (o->out->fmt == VS_OUT_JSON) {
+			vs_json_str(&o->out->json, "error", "cannot read");
+			vs_json_obj_end(&o->out->json);
+		}
 		vs_maps_close(m);
-		return VS_EXIT_FAILURE;
+		return fail_status(root, t, r);
 	}
 	if (view->two_pass || o->sort_col >= 0) {
 		r = spooled(o, view, t, state, m, &tot, &e);

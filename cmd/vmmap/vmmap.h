@@ -27,6 +27,7 @@ enum vmmap_mode {
 	MODE_COLUMNS,	/* -o */
 	MODE_SUMMARY,	/* --summary */
 	MODE_JSON,	/* -J with none of -o, --summary: every field */
+	MODE_BACKING,	/* -B: what physically backs each mapping */
 };
 
 #define RC_FIELDS_MAX 64
@@ -54,6 +55,7 @@ struct opts {
 	bool reverse;		/* --reverse */
 	bool utf8;		/* locale codeset */
 	struct vs_shmdev shm;	/* device of SysV/memfd/shared anon */
+	struct vs_root *root;	/* where /proc is read (for -B) */
 };
 
 /* One process being shown. */
@@ -102,6 +104,14 @@ struct view {
 
 extern const struct view view_default, view_extended, view_device,
 	view_smaps, view_columns, view_summary, view_json;
+extern const struct view view_backing;
+
+/* Columns of -B (backing.c): built by backing_cols_init(), which adds a
+ * NODEn column per NUMA node of @nnodes. */
+extern const struct vs_col *backing_cols;
+extern size_t backing_ncols;
+void backing_cols_init(struct vs_root *root);
+int backing_col_default(int *sel, size_t max);
 
 /* Read and show one process. Returns a VS_EXIT_* status. */
 int show_process(const struct opts *o, struct vs_root *root,

@@ -22,6 +22,7 @@ commands() {
 json_args() {
 	case $1 in
 	vmmap) echo "-J $2" ;;
+	vmphys) echo "-J -l $2 0-7fffffffffff" ;;
 	*) return 1 ;;
 	esac
 }

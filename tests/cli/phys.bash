@@ -1,0 +1,98 @@
+# phys.bash - what the tests of physical backing share (vmphys, vmmap -B):
+# the backer fixture, its regions, and system settings that a test changes
+# and must give back.
+
+VMPHYS=$BIN/vmphys
+PHYSREAD=$TOOLS/physread.py
+
+# start_backer [--running] BACKER-OPTIONS...: start build/fixtures/backer,
+# wait for "ready", stop it (unless --running) and set FIXTURE_PID and
+# FIXTURE_OUT (its stdout: "region NAME START END" lines). Its forked
+# child, if any, dies with it.
+start_backer() {
+	local stop=1 out pid i
+	if [ "${1:-}" = --running ]; then stop=0; shift; fi
+	out=$(mktemp "$BATS_TEST_TMPDIR/backer.XXXXXX")
+	"$FIX/backer" "$@" > "$out" 2> "$out.err" 3>&- &
+	pid=$!
+	FIXTURE_PIDS+=("$pid")
+	for i in $(seq 1 1000); do
+		grep -q '^ready' "$out" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
+	grep -q '^ready' "$out" || { cat "$out.err" >&2; return 1; }
+	if [ $stop = 1 ]; then
+		kill -STOP "$pid"
+		wait_stopped "$pid"
+	fi
+	FIXTURE_PID=$pid
+	FIXTURE_OUT=$out
+}
+
+# region NAME: "START END" (hex) of a backer region.
+region() {
+	awk -v n="$1" '$1 == "region" && $2 == n {print $3, $4}' "$FIXTURE_OUT"
+}
+
+# The row of vmmap -B -J (first process) that starts at hex $2, from the
+# JSON file $1, as "key=value" lines.
+backing_row() {
+	"$PY" - "$1" "$2" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for r in doc["vmmap"][0]["backing"]:
+    if r["start"] == int(sys.argv[2], 16):
+        for k, v in r.items():
+            print(f"{k}={'null' if v is None else v}")
+PY
+}
+
+# Settings a test changes: save_setting FILE remembers its value, and
+# restore_settings (called by teardown, even when a test fails) writes
+# them back in reverse order.
+SAVED_SETTINGS=()
+save_setting() {
+	SAVED_SETTINGS+=("$1=$(cat "$1")")
+}
+restore_settings() {
+	local i kv
+	for ((i = ${#SAVED_SETTINGS[@]} - 1; i >= 0; i--)); do
+		kv=${SAVED_SETTINGS[$i]}
+		echo "${kv#*=}" > "${kv%%=*}" 2>/dev/null || true
+	done
+	SAVED_SETTINGS=()
+}
+
+# A swap file of $1 MiB enabled for the test (swap_off in teardown).
+SWAPFILE=
+swap_on() {
+	SWAPFILE=$BATS_TEST_TMPDIR/swapfile
+	fallocate -l "${1}M" "$SWAPFILE" 2>/dev/null ||
+		dd if=/dev/zero of="$SWAPFILE" bs=1M count="$1" status=none || return 1
+	chmod 600 "$SWAPFILE"
+	mkswap "$SWAPFILE" >/dev/null 2>&1 || return 1
+	# Lowest priority: any swap the machine has is used first.
+	swapon -p 0 "$SWAPFILE" 2>/dev/null || return 1
+}
+swap_off() {
+	if [ -n "$SWAPFILE" ]; then
+		grep -q "^$SWAPFILE " /proc/swaps && swapoff "$SWAPFILE"
+		rm -f "$SWAPFILE"
+		SWAPFILE=
+	fi
+}
+
+# page-types from the kernel sources (bench/page-types.sh), or skip with
+# the reason.
+page_types() {
+	local pt=$VMSCOPE_ROOT/build/page-types/page-types
+	if [ ! -x "$pt" ]; then
+		ls /usr/src/linux-source-*.tar.xz >/dev/null 2>&1 ||
+			skip "page-types needs Debian's linux-source (scripts/install-deps.sh test)"
+		[ -w "$VMSCOPE_ROOT" ] || skip "page-types is not built (bench/page-types.sh)"
+		"$VMSCOPE_ROOT/bench/page-types.sh" >/dev/null 2>&1 ||
+			skip "bench/page-types.sh could not build page-types"
+	fi
+	PAGE_TYPES=$pt
+}
