@@ -1,5 +1,6 @@
 /* trace.c - this file implements private tracefs instances (libtracefs)
  * and the parsing of their records (libtraceevent). */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,13 +73,28 @@ static long long lost_events(struct tracefs_instance *inst)
 	return sum;
 }
 
+/* Where tracefs is mounted, or NULL. libtracefs 1.6 returns a new copy of
+ * the path on every call and never frees it, so ask once it is mounted. */
+static const char *tracing_dir(void)
+{
+	static char cached[4096];
+	const char *path = NULL;
+
+	if (cached[0])
+		return cached;
+	if (tracefs_tracing_dir_is_mounted(false, &path) <= 0 || !path)
+		return NULL;
+	snprintf(cached, sizeof(cached), "%s", path);
+	return cached;
+}
+
 /* Find tracefs, mounting it as root when it is not; *@mounted tells. */
 static int find_tracefs(char **mounted, struct vs_err *e)
 {
 	const char *path = NULL;
 
 	*mounted = NULL;
-	if (tracefs_tracing_dir_is_mounted(false, &path) > 0)
+	if (tracing_dir())
 		return 0;
 	if (geteuid() != 0) {
 		vs_err_set(e, EACCES, "tracefs is not mounted");
@@ -97,19 +113,28 @@ static int find_tracefs(char **mounted, struct vs_err *e)
 
 int vs_trace_remove_stale(void)
 {
-	char **names = tracefs_instances("^vmscope-");
+	const char *dir = tracing_dir();
+	char path[4096];
+	struct dirent *d;
 	int removed = 0;
+	DIR *dp;
 
-	if (!names)
+	/* A directory listing, not tracefs_instances(): its regex is never
+	 * freed in libtracefs 1.6. */
+	if (!dir)
 		return 0;
-	for (int i = 0; names[i]; i++) {
+	snprintf(path, sizeof(path), "%s/instances", dir);
+	dp = opendir(path);
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
 		struct tracefs_instance *inst;
 		int pid;
 
-		if (!vs_trace_parse_name(names[i], &pid) ||
+		if (!vs_trace_parse_name(d->d_name, &pid) ||
 		    (kill(pid, 0) == 0 || errno != ESRCH))
 			continue;
-		inst = tracefs_instance_alloc(NULL, names[i]);
+		inst = tracefs_instance_alloc(NULL, d->d_name);
 		if (!inst)
 			continue;
 		tracefs_trace_off(inst);
@@ -118,7 +143,7 @@ int vs_trace_remove_stale(void)
 			removed++;
 		tracefs_instance_free(inst);
 	}
-	tracefs_list_free(names);
+	closedir(dp);
 	return removed;
 }
 
