@@ -34,11 +34,15 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap
+COMMANDS := vmmap vmtop
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
 vmmap_MAN  := man/vmmap.1
+
+vmtop_SRCS := $(wildcard cmd/vmtop/*.c)
+vmtop_PKGS := libproc2 smartcols
+vmtop_MAN  := man/vmtop.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)
