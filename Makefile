@@ -34,7 +34,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap vmtop
+COMMANDS := vmmap vmtop vmfault
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
@@ -43,6 +43,10 @@ vmmap_MAN  := man/vmmap.1
 vmtop_SRCS := $(wildcard cmd/vmtop/*.c)
 vmtop_PKGS := libproc2 smartcols
 vmtop_MAN  := man/vmtop.1
+
+vmfault_SRCS := cmd/vmfault.c
+vmfault_PKGS := libtracefs libtraceevent smartcols
+vmfault_MAN  := man/vmfault.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)
