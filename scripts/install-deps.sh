@@ -11,9 +11,10 @@ set -eu
 build=(build-essential pkg-config procps
 	libproc2-dev libcjson-dev libsmartcols-dev libtracefs-dev libtraceevent-dev)
 test=("${build[@]}" libcmocka-dev bats bats-assert bats-support
-	python3 python3-jsonschema man-db util-linux passwd time)
+	python3 python3-jsonschema man-db util-linux passwd time
+	smem tmux python3-prometheus-client)
 vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod)
-bench=("${build[@]}" hyperfine time)
+bench=("${build[@]}" hyperfine time smem)
 
 want=()
 [ $# -gt 0 ] || set -- build

@@ -22,6 +22,8 @@ commands() {
 json_args() {
 	case $1 in
 	vmmap) echo "-J $2" ;;
+	vmtop) echo "-J -t -p $2" ;;
+	vmfault) echo "-J -i 0.1 $2" ;;
 	*) return 1 ;;
 	esac
 }
