@@ -136,8 +136,8 @@ assert not [p for p in d["processes"] if p["command"] == "kthreadd"]'
 	assert_line "$FIXTURE_PID"
 	run "$VMTOP" --raw --noheadings -o PID -c 'no-such-[c]ommand-here'
 	refute_line --regexp '^[0-9]+$'
-	run "$VMTOP" --raw --noheadings -o PID,CMDLINE -p "$FIXTURE_PID"
-	assert_output --regexp "^$FIXTURE_PID .*/mapper --maps 3\$"
+	run "$VMTOP" --noheadings -o PID,CMDLINE -p "$FIXTURE_PID"
+	assert_output --regexp "^ *$FIXTURE_PID .*/mapper --maps 3\$"
 }
 
 @test "vmtop -s: the order of a column, largest sizes first" {
