@@ -6,6 +6,8 @@
 load helpers
 
 VMFAULT=$BIN/vmfault
+# Under LeakSanitizer, leaks inside libtracefs are not ours (tests/lsan.supp).
+export LSAN_OPTIONS="suppressions=$VMSCOPE_ROOT/tests/lsan.supp:fast_unwind_on_malloc=0"
 INST=/sys/kernel/tracing/instances
 
 setup() {
