@@ -25,7 +25,8 @@ make -s all >/dev/null
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	kill -9 "${pids[@]}" 2>/dev/null || true
+	wait 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -39,8 +40,8 @@ done
 kill -STOP "${pids[@]}"
 nproc_all=$(ls -d /proc/[0-9]* | wc -l)
 
-hyperfine -N -w 1 -r 5 --output=null --export-json "$tmp/smem.json" "smem" >/dev/null 2>&1
-hyperfine -w 3 -r 20 --output=null --export-json "$tmp/rest.json" \
+hyperfine -i -N -w 1 -r 5 --output=null --export-json "$tmp/smem.json" "smem" >/dev/null 2>&1
+hyperfine -i -w 3 -r 20 --output=null --export-json "$tmp/rest.json" \
 	"cat /proc/[0-9]*/smaps_rollup" "ps aux" "build/bin/vmtop" \
 	"build/bin/vmtop -J -t" >/dev/null 2>&1
 
