@@ -383,7 +383,8 @@ static void table_sort(struct table *t)
 	for (size_t i = n; i < t->cap; i++)
 		t->e[i].used = false;
 	t->n = n;
-	qsort(t->e, n, sizeof(*t->e), cmp_count);
+	if (n)
+		qsort(t->e, n, sizeof(*t->e), cmp_count);
 }
 
 static void table_free(struct table *t)
@@ -706,6 +707,7 @@ static int run_command(char **argv, struct vs_out *o, struct vs_root *root,
 	if (ex != VS_EXIT_OK) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		trace_cleanup();
 		return ex;
 	}
 	if (vs_faults_read(root, pid, &g.f0, &e) < 0)
@@ -719,6 +721,7 @@ static int run_command(char **argv, struct vs_out *o, struct vs_root *root,
 	if (n == (ssize_t)sizeof(ex)) {
 		waitpid(pid, NULL, 0);
 		trace_cleanup();
+		vs_faults_release(&g.f0);
 		cmd_warn("cannot run '%s': %s", argv[0], strerror(ex));
 		return ex == ENOENT ? 127 : 126;
 	}
@@ -870,8 +873,11 @@ int main(int argc, char **argv)
 		if (interval_set || count_set)
 			cmd_usage_error("-i and -n count processes by PID; a "
 					"COMMAND is counted over its whole run");
-		return run_command(argv + optind, &out, root, attribute,
-				   (unsigned)top);
+		int r = run_command(argv + optind, &out, root, attribute,
+				    (unsigned)top);
+
+		vs_root_unref(root);
+		return r;
 	}
 
 	g = calloc((size_t)(argc - optind), sizeof(*g));

@@ -4,6 +4,7 @@
 # instance gone after every way out.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 VMFAULT=$BIN/vmfault
 # Under LeakSanitizer, leaks inside libtracefs are not ours (tests/lsan.supp).
