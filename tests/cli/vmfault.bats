@@ -128,10 +128,17 @@ assert c["rusage_minflt"] - proc["minflt"] - kids["minflt"] < 500, (c, proc, kid
 @test "vmfault --attribute: the tracepoint's total agrees with the counters" {
 	can_trace || skip "needs root and tracefs (the cli-user suite checks the refusal)"
 	start_faulter --burst 1000 --threads 1
-	( sleep 0.6; kill -USR1 "$FAULTER" ) &
-	sig=$!
-	"$VMFAULT" -J -a -i 1.5 "$FAULTER" > "$WORK/out"
-	wait "$sig"
+	"$VMFAULT" -J -a -i 2 "$FAULTER" > "$WORK/out" &
+	vf=$!
+	# Setting up the instance takes seconds under the sanitizers: burst
+	# once it records.
+	for _ in $(seq 600); do
+		ls -d "$INST/vmscope-$vf-"* > /dev/null 2>&1 && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kill -USR1 "$FAULTER"
+	wait "$vf"
 	valid_json vmfault < "$WORK/out"
 	# A fixture that faults in user mode only: equal, but for lost events.
 	"$PY" - "$WORK/out" <<'EOF'
@@ -176,7 +183,7 @@ EOF
 	for sig in INT TERM HUP; do
 		"$VMFAULT" -a -i 30 "$FIXTURE_PID" > /dev/null 2>&1 &
 		vf=$!
-		for _ in $(seq 100); do
+		for _ in $(seq 600); do
 			ls -d "$INST/vmscope-$vf-"* > /dev/null 2>&1 && break
 			sleep 0.05
 		done
