@@ -609,6 +609,14 @@ static int start_trace(const int *pids, size_t n)
 	int r;
 
 	r = vs_trace_start_opts(&spec, 1, 8192, &opts, &trace, &e);
+	if (r == -ENOENT && geteuid() != 0) {
+		/* tracefs shows its events to root only. */
+		cmd_warn("cannot read the tracepoint exceptions:page_fault_user "
+			 "in tracefs: permission denied");
+		fprintf(stderr, "hint: --attribute needs root (tracefs is "
+			"readable by root only)\n");
+		return VS_EXIT_PERMISSION;
+	}
 	if (r < 0) {
 		cmd_warn_err(&e);
 		if ((r == -EACCES || r == -EPERM) && !e.hint[0])

@@ -650,7 +650,8 @@ int show_sample(struct show *sh, struct sample *s, double interval)
 	}
 	sort_col = sh->sort_col;
 	sort_reverse = sh->reverse;
-	qsort(rows, n, sizeof(*rows), cmp_rows);
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_rows);
 
 	if (sh->mode == OUT_OPENMETRICS) {
 		r = sh->om_file ? put_openmetrics_file(sh, s, rows, n) :
