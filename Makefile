@@ -34,8 +34,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap
-COMMANDS += vmphys
+COMMANDS := vmmap vmphys vmtop vmfault
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
@@ -44,6 +43,14 @@ vmmap_MAN  := man/vmmap.1
 vmphys_SRCS := cmd/vmphys.c
 vmphys_PKGS := smartcols
 vmphys_MAN  := man/vmphys.1
+
+vmtop_SRCS := $(wildcard cmd/vmtop/*.c)
+vmtop_PKGS := libproc2 smartcols
+vmtop_MAN  := man/vmtop.1
+
+vmfault_SRCS := cmd/vmfault.c
+vmfault_PKGS := libtracefs libtraceevent smartcols
+vmfault_MAN  := man/vmfault.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)

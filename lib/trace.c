@@ -147,8 +147,43 @@ int vs_trace_remove_stale(void)
 	return removed;
 }
 
+/* Write the pid list of @opts to the instance's set_event_pid. */
+static int set_pids(struct vs_trace *t, const struct vs_trace_opts *opts,
+		    struct vs_err *e)
+{
+	char *list;
+	size_t len = 0;
+	int r = 0;
+
+	if (!opts || !opts->npids)
+		return 0;
+	list = malloc(opts->npids * 12 + 1);
+	if (!list)
+		return vs_err_set(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < opts->npids; i++)
+		len += (size_t)sprintf(list + len, "%s%d", i ? " " : "",
+				       opts->pids[i]);
+	if (opts->follow_fork &&
+	    tracefs_option_enable(t->inst, TRACEFS_OPTION_EVENT_FORK) < 0)
+		r = vs_err_set(e, errno ? errno : EIO, "cannot set the option "
+			       "event-fork of '%s'", t->name);
+	else if (tracefs_instance_file_write(t->inst, "set_event_pid",
+					     list) < 0)
+		r = vs_err_set(e, errno ? errno : EIO, "cannot write the pids "
+			       "to trace to '%s/set_event_pid'", t->name);
+	free(list);
+	return r;
+}
+
 int vs_trace_start(const struct vs_trace_spec *specs, size_t n,
 		   size_t buffer_kb, struct vs_trace **out, struct vs_err *e)
+{
+	return vs_trace_start_opts(specs, n, buffer_kb, NULL, out, e);
+}
+
+int vs_trace_start_opts(const struct vs_trace_spec *specs, size_t n,
+			size_t buffer_kb, const struct vs_trace_opts *opts,
+			struct vs_trace **out, struct vs_err *e)
 {
 	struct vs_trace *t;
 	const char **systems;
@@ -213,6 +248,9 @@ int vs_trace_start(const struct vs_trace_spec *specs, size_t n,
 			       "buffer of '%s'", t->name);
 		goto fail;
 	}
+	r = set_pids(t, opts, e);
+	if (r < 0)
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if (specs[i].filter) {
 			char file[256];

@@ -46,6 +46,22 @@ struct vs_trace_rec {
 int vs_trace_start(const struct vs_trace_spec *specs, size_t n,
 		   size_t buffer_kb, struct vs_trace **out, struct vs_err *e);
 
+/* What else vs_trace_start_opts() may set up before tracing starts. */
+struct vs_trace_opts {
+	const int *pids;	/* record only events of these threads (the
+				 * instance's set_event_pid); NULL: every
+				 * thread's */
+	size_t npids;
+	bool follow_fork;	/* and of the threads and processes they
+				 * create from then on (options/event-fork) */
+};
+
+/* vs_trace_start() with @opts (NULL: none). The pid list is in place before
+ * the events are enabled, so no other thread's event is recorded. */
+int vs_trace_start_opts(const struct vs_trace_spec *specs, size_t n,
+			size_t buffer_kb, const struct vs_trace_opts *opts,
+			struct vs_trace **out, struct vs_err *e);
+
 /* Read and consume every record now in the buffers, calling @cb for each
  * in time order per CPU; @cb returns 0 to go on or non-zero to stop.
  * Returns the number of records, or a negative errno. */

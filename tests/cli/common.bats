@@ -23,6 +23,8 @@ json_args() {
 	case $1 in
 	vmmap) echo "-J $2" ;;
 	vmphys) echo "-J -l $2 0-7fffffffffff" ;;
+	vmtop) echo "-J -t -p $2" ;;
+	vmfault) echo "-J -i 0.1 $2" ;;
 	*) return 1 ;;
 	esac
 }

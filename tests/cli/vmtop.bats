@@ -1,0 +1,328 @@
+#!/usr/bin/env bats
+# vmtop against ps (procps-ng), smem, smaps and /proc/meminfo, its JSON
+# against the schema, OpenMetrics against prometheus_client's parser, and
+# --watch in a terminal (tmux).
+
+load helpers
+
+VMTOP=$BIN/vmtop
+
+setup() {
+	WORK=$BATS_TEST_TMPDIR
+}
+
+teardown() {
+	kill_fixtures
+	tmux -L "vmscope$$" kill-server 2>/dev/null || true
+}
+
+# Three stopped fixtures of one program (sharing its pages): one with
+# threads and shared memory.
+three_fixtures() {
+	start_fixture --touch --maps 30 --heap 200
+	A=$FIXTURE_PID
+	start_fixture --touch --maps 10 --sysv --shared-anon --threads 2
+	B=$FIXTURE_PID
+	start_fixture --touch --maps 50 --memfd
+	C=$FIXTURE_PID
+}
+
+@test "vmtop: RSS, VSZ, MINFLT, MAJFLT and THREADS are ps's for stopped processes" {
+	three_fixtures
+	for p in $A $B $C; do
+		want=$(ps -o rss=,vsz=,min_flt=,maj_flt=,nlwp= -p "$p" | awk '{print $1 * 1024, $2 * 1024, $3, $4, $5}')
+		got=$("$VMTOP" -b --raw --noheadings -p "$p" -o RSS,VSZ,MINFLT,MAJFLT,THREADS)
+		assert_equal "$got" "$want"
+	done
+}
+
+@test "vmtop: PSS and USS equal smem's and the sums of smaps" {
+	three_fixtures
+	"$VMTOP" -J -p "$A,$B,$C" > "$WORK/out.json"
+	for p in $A $B $C; do
+		cat "/proc/$p/smaps" > "$WORK/smaps.$p"
+	done
+	smem -c "pid pss uss" -H > "$WORK/smem"
+	run "$PY" - "$WORK" "$A" "$B" "$C" <<'EOF'
+import json, sys
+work, pids = sys.argv[1], [int(p) for p in sys.argv[2:]]
+rows = {r["pid"]: r for r in json.load(open(f"{work}/out.json"))["vmtop"]["processes"]}
+smem = {}
+for line in open(f"{work}/smem"):
+    pid, pss, uss = map(int, line.split())
+    smem[pid] = (pss * 1024, uss * 1024)
+assert set(rows) == set(pids), rows.keys()
+for pid in pids:
+    r = rows[pid]
+    nmaps = 0
+    pss = uss = 0
+    for line in open(f"{work}/smaps.{pid}"):
+        k, _, v = line.partition(":")
+        if k == "Pss":
+            pss += int(v.split()[0]) * 1024
+            nmaps += 1
+        elif k in ("Private_Clean", "Private_Dirty"):
+            uss += int(v.split()[0]) * 1024
+    # USS is whole pages: exact. smaps rounds PSS down to kB per mapping
+    # (and smem adds those up); the rollup adds before rounding.
+    assert r["uss"] == uss == smem[pid][1], (pid, r["uss"], uss, smem[pid])
+    assert pss == smem[pid][0], (pid, pss, smem[pid])
+    assert 0 <= r["pss"] - pss < nmaps * 1024, (pid, r["pss"], pss, nmaps)
+    # Pss_Anon + Pss_File + Pss_Shmem is Pss, each rounded to kB.
+    assert r["pss"] - 3 * 1024 < r["anon"] + r["file"] + r["shmem"] <= r["pss"]
+EOF
+	assert_success
+}
+
+@test "vmtop -P and -u: a group is the sum of its processes" {
+	three_fixtures
+	run "$PY" - "$VMTOP" "$A,$B,$C" <<'EOF'
+import json, subprocess, sys
+vmtop, pids = sys.argv[1], sys.argv[2]
+procs = json.loads(subprocess.check_output([vmtop, "-J", "-p", pids]))["vmtop"]["processes"]
+progs = json.loads(subprocess.check_output([vmtop, "-J", "-P", "-t", "-p", pids]))["vmtop"]
+users = json.loads(subprocess.check_output([vmtop, "-J", "-u", "-p", pids]))["vmtop"]["users"]
+assert len(progs["programs"]) == 1 and progs["programs"][0]["processes"] == 3
+g = progs["programs"][0]
+assert g["program"].endswith("/fixtures/mapper"), g["program"]
+for k in ["vsz", "rss", "pss", "uss", "swap", "threads", "minflt", "majflt", "anon", "file", "shmem"]:
+    assert g[k] == sum(p[k] for p in procs), k
+    assert progs["totals"][k] == g[k], k
+    assert users[0][k] == g[k], k
+assert users[0]["processes"] == 3 and users[0]["user"] == procs[0]["user"]
+EOF
+	assert_success
+}
+
+@test "vmtop -t: the system's memory is /proc/meminfo's and adds up to MemTotal" {
+	run "$PY" - "$VMTOP" <<'EOF'
+import json, subprocess, sys
+doc = json.loads(subprocess.check_output([sys.argv[1], "-J", "-t"], stderr=subprocess.DEVNULL))["vmtop"]
+mem = {}
+for line in open("/proc/meminfo"):
+    k, v = line.split(":")
+    mem[k] = int(v.split()[0]) * 1024
+rows = {r["kind"]: r for r in doc["system"]}
+assert doc["total"]["size"] == mem["MemTotal"]
+# Figures that move little between two readings: within 16 MiB.
+for kind, want in [("slab", mem["Slab"]), ("page_tables", mem["PageTables"]),
+                   ("kernel_stack", mem["KernelStack"]), ("shmem", mem["Shmem"]),
+                   ("hugetlb", mem.get("Hugetlb", 0)),
+                   ("page_cache", mem["Cached"] + mem["Buffers"] - mem["Shmem"])]:
+    assert abs(rows[kind]["size"] - want) < 16 << 20, (kind, rows[kind]["size"], want)
+assert sum(r["size"] for r in doc["system"]) == mem["MemTotal"]
+assert abs(sum(r["share"] for r in doc["system"]) - 100) < 0.6
+# What the processes' PSS accounts for is the sum over the processes read.
+assert rows["anon"]["in_processes"] == sum(p["anon"] or 0 for p in doc["processes"])
+assert rows["page_cache"]["in_processes"] == sum(p["file"] or 0 for p in doc["processes"])
+EOF
+	assert_success
+}
+
+@test "vmtop: kernel threads only with -k; filters by pid, user and command" {
+	start_fixture --maps 3
+	"$VMTOP" -J -k -o PID,COMMAND,PSS,RSS 2>/dev/null | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)["vmtop"]
+assert d["scan"]["kernel_threads_hidden"] == 0
+k = [p for p in d["processes"] if p["command"] == "kthreadd"]
+assert k and k[0]["pss"] == 0 and k[0]["rss"] == 0, k'
+	"$VMTOP" -J -o PID,COMMAND 2>/dev/null | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)["vmtop"]
+assert d["scan"]["kernel_threads_hidden"] > 0
+assert not [p for p in d["processes"] if p["command"] == "kthreadd"]'
+	run "$VMTOP" --raw --noheadings -o PID -c '^mapper$' -U "$(id -u)"
+	assert_line "$FIXTURE_PID"
+	run "$VMTOP" --raw --noheadings -o PID -c 'no-such-[c]ommand-here'
+	refute_line --regexp '^[0-9]+$'
+	run "$VMTOP" --noheadings -o PID,CMDLINE -p "$FIXTURE_PID"
+	assert_output --regexp "^ *$FIXTURE_PID .*/mapper --maps 3\$"
+}
+
+@test "vmtop -s: the order of a column, largest sizes first" {
+	three_fixtures
+	run "$VMTOP" -b --raw --noheadings -o PSS -p "$A,$B,$C"
+	assert_equal "$output" "$(echo "$output" | sort -rn)"
+	run "$VMTOP" -b --raw --noheadings -o PID -s pid -p "$C,$A,$B"
+	assert_equal "$output" "$(printf '%s\n' "$A" "$B" "$C" | sort -n)"
+	run "$VMTOP" -b --raw --noheadings -o USS -s uss --reverse -p "$A,$B,$C"
+	assert_equal "$output" "$(echo "$output" | sort -n)"
+}
+
+@test "vmtop --watch -J: one valid document a line, rates from the differences" {
+	start_fixture --running --maps 3
+	"$VMTOP" -J --watch=0.2 -n 4 -p "$FIXTURE_PID" -t > "$WORK/nd"
+	[ "$(wc -l < "$WORK/nd")" -eq 4 ]
+	"$PY" "$TOOLS/validate_json.py" --lines "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/nd"
+	run "$PY" - "$WORK/nd" <<'EOF'
+import json, sys
+docs = [json.loads(l)["vmtop"] for l in open(sys.argv[1])]
+assert [d["sample"] for d in docs] == [1, 2, 3, 4]
+assert docs[0]["interval"] is None and docs[0]["processes"][0]["minflt_per_s"] is None
+for a, b in zip(docs, docs[1:]):
+    pa, pb = a["processes"][0], b["processes"][0]
+    dt = b["interval"]
+    assert 0.15 < dt < 2, dt
+    want = (pb["minflt"] - pa["minflt"]) / dt
+    # The interval is printed to the millisecond.
+    assert abs(pb["minflt_per_s"] - want) <= 0.01 * want + 0.1, (pb["minflt_per_s"], want)
+    assert abs(pb["rss_per_s"] - (pb["rss"] - pa["rss"]) / dt) <= 0.01 * abs(pb["rss_per_s"]) + 1
+    assert abs(pb["pss_per_s"] - (pb["pss"] - pa["pss"]) / dt) <= 0.01 * abs(pb["pss_per_s"]) + 1
+EOF
+	assert_success
+}
+
+@test "vmtop --watch: a process faulting shows its rate, a stopped one zero" {
+	"$FIX/faulter" --free-loop 100000 --round-ms 5 > /dev/null &
+	FIXTURE_PIDS+=("$!")
+	busy=$!
+	start_fixture --maps 3
+	"$VMTOP" -J --watch=0.3 -n 3 -p "$busy,$FIXTURE_PID" > "$WORK/nd"
+	run "$PY" - "$WORK/nd" "$busy" "$FIXTURE_PID" <<'EOF'
+import json, sys
+last = json.loads(open(sys.argv[1]).read().splitlines()[-1])["vmtop"]
+rows = {p["pid"]: p for p in last["processes"]}
+assert rows[int(sys.argv[2])]["minflt_per_s"] > 1000, rows[int(sys.argv[2])]
+assert rows[int(sys.argv[3])]["minflt_per_s"] == 0
+EOF
+	assert_success
+}
+
+@test "vmtop --openmetrics: valid for prometheus_client's OpenMetrics parser, figures as -J" {
+	three_fixtures
+	"$VMTOP" --openmetrics -p "$A,$B,$C" > "$WORK/om"
+	"$VMTOP" -J -p "$A,$B,$C" > "$WORK/json"
+	tail -1 "$WORK/om" | grep -qx '# EOF'
+	run "$PY" - "$WORK/om" "$WORK/json" <<'EOF'
+import json, sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+text = open(sys.argv[1]).read()
+fams = {f.name: f for f in text_string_to_metric_families(text)}
+rows = {p["pid"]: p for p in json.load(open(sys.argv[2]))["vmtop"]["processes"]}
+assert fams["vmtop_process_pss_bytes"].unit == "bytes"
+assert fams["vmtop_process_minor_faults"].type == "counter"
+for name, key in [("vmtop_process_pss_bytes", "pss"), ("vmtop_process_rss_bytes", "rss"),
+                  ("vmtop_process_uss_bytes", "uss"), ("vmtop_process_virtual_bytes", "vsz")]:
+    got = {int(s.labels["pid"]): s.value for s in fams[name].samples}
+    assert got == {p: r[key] for p, r in rows.items()}, (name, got)
+mins = {int(s.labels["pid"]): s.value for s in fams["vmtop_process_minor_faults"].samples
+        if s.name.endswith("_total")}
+assert mins == {p: r["minflt"] for p, r in rows.items()}
+assert "vmtop_system_memory_bytes" in fams and "vmtop_scan_processes" in fams
+EOF
+	assert_success
+	# Per user, and to a file replaced whole.
+	"$VMTOP" --openmetrics="$WORK/vmtop.prom" -u -p "$A"
+	[ ! -e "$WORK/vmtop.prom.tmp" ]
+	"$PY" -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+f = {m.name: m for m in text_string_to_metric_families(open(sys.argv[1]).read())}
+assert list(f["vmtop_user_pss_bytes"].samples[0].labels) == ["user"]' "$WORK/vmtop.prom"
+}
+
+@test "vmtop --openmetrics: label values escaped (quotes, backslashes)" {
+	cp "$FIX/mapper" "$WORK/a\"b\\c"
+	"$WORK/a\"b\\c" --maps 1 > "$WORK/ready" &
+	FIXTURE_PIDS+=("$!")
+	pid=$!
+	for _ in $(seq 100); do grep -q ready "$WORK/ready" && break; sleep 0.05; done
+	"$VMTOP" --openmetrics -p "$pid" > "$WORK/om"
+	grep -qF 'command="a\"b\\c"' "$WORK/om"
+	"$PY" -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+f = {m.name: m for m in text_string_to_metric_families(open(sys.argv[1]).read())}
+assert f["vmtop_process_rss_bytes"].samples[0].labels["command"] == "a\"b\\c"' "$WORK/om"
+}
+
+@test "vmtop --watch in a terminal: redrawn in place" {
+	command -v tmux > /dev/null || skip "tmux is not installed (scripts/install-deps.sh test)"
+	start_fixture --maps 3
+	SHELL=/bin/sh tmux -f /dev/null -L "vmscope$$" new-session -d -x 120 -y 30 \
+		"'$VMTOP' --watch=0.3 -n 12 -p '$FIXTURE_PID'; sleep 30"
+	sleep 1.5
+	first=$(tmux -L "vmscope$$" capture-pane -p)
+	sleep 1
+	second=$(tmux -L "vmscope$$" capture-pane -p)
+	for screen in "$first" "$second"; do
+		# One header, at the top; one table header; nothing scrolled.
+		[ "$(echo "$screen" | grep -c '^vmtop - ')" -eq 1 ] || fail "$screen"
+		echo "$screen" | head -1 | grep -q '^vmtop - ' || fail "$screen"
+		[ "$(echo "$screen" | grep -c '^ *PID ')" -eq 1 ] || fail "$screen"
+		echo "$screen" | grep -q "^ *$FIXTURE_PID " || fail "$screen"
+	done
+	n1=$(echo "$first" | sed -n 's/.* sample \([0-9]*\) .*/\1/p')
+	n2=$(echo "$second" | sed -n 's/.* sample \([0-9]*\) .*/\1/p')
+	[ "$n1" -ge 2 ] && [ "$n2" -gt "$n1" ] || fail "samples $n1 then $n2"
+}
+
+@test "vmtop: processes that vanish during scans are skipped and counted" {
+	# Short-lived processes come and go while vmtop scans; whatever it
+	# meets, every document is valid and every row is a process it read.
+	( for _ in $(seq 300); do "$FIX/mapper" --maps 300 --exit-after 1 > /dev/null & done; wait ) &
+	churn=$!
+	for _ in $(seq 10); do
+		"$VMTOP" -J -o PID,PSS 2>/dev/null > "$WORK/j" || fail "vmtop failed"
+		valid_json vmtop < "$WORK/j"
+		"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["vmtop"]
+s = d["scan"]
+assert s["shown"] == len(d["processes"])
+assert s["seen"] == s["shown"] + s["vanished"] + s["kernel_threads_hidden"] + s["filtered"]
+print(s["vanished"])' "$WORK/j" >> "$WORK/vanished"
+	done
+	wait "$churn"
+	echo "# vanished per scan: $(tr '\n' ' ' < "$WORK/vanished")" >&3
+}
+
+@test "vmtop: another user's processes: shown as far as permitted, and counted" {
+	if is_root; then
+		skip "root may read every process; the cli-user suite runs this"
+	fi
+	run "$VMTOP" -o PID,RSS,PSS
+	assert_success
+	assert_output --regexp "vmtop: [0-9]+ of [0-9]+ processes could not be read"
+	assert_output --partial "hint: reading another user's process needs root"
+	run "$VMTOP" -J -p 1 -o PID,RSS,PSS
+	assert_failure 4
+	"$VMTOP" -J -p 1 -o PID,RSS,PSS 2>/dev/null | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)["vmtop"]
+p = d["processes"][0]
+assert p["pid"] == 1 and p["rss"] is not None and p["pss"] is None
+assert d["scan"]["unreadable"] == 1'
+	# Own processes are read whole.
+	start_fixture --maps 3
+	run "$VMTOP" -J -p "$FIXTURE_PID" -o PSS
+	assert_success
+	assert_output --regexp '"pss": [0-9]+'
+}
+
+@test "vmtop: bad options are usage errors (exit 2), a missing pid is 42" {
+	for args in "--watch=0" "--watch=abc" "-w-1" "-n 0" "-n x" "-p 0" "-p abc" \
+		    "-o NOPE" "-s NOPE" "-c (" "-U no-such-user-here" "-J --openmetrics" \
+		    "stray" "--openmetrics="; do
+		# shellcheck disable=SC2086
+		run "$VMTOP" $args
+		assert_failure 2
+		assert_output --partial "Try 'vmtop --help'"
+	done
+	missing=$(( $(cat /proc/sys/kernel/pid_max) - 1 ))
+	while [ -d "/proc/$missing" ]; do missing=$((missing - 1)); done
+	run "$VMTOP" -p "$missing"
+	assert_failure 42
+	assert_output --partial "process $missing not found"
+}
+
+@test "vmtop --list-columns, and vmtop | head is quiet" {
+	run "$VMTOP" --list-columns
+	assert_success
+	assert_output --partial "PSS"
+	assert_output --partial "MINFLT/S"
+	run bash -c "trap '' PIPE; '$VMTOP' -k 2>&1 >/dev/null | grep -v 'could not be read\|^hint' ; '$VMTOP' -k 2>/dev/null | head -1 > /dev/null; echo \"status \${PIPESTATUS[0]}\""
+	assert_output --partial "status 0"
+	refute_output --partial "error"
+}
