@@ -102,7 +102,9 @@ static int find_tracefs(char **mounted, struct vs_err *e)
 			       "/sys/kernel/tracing");
 		return -EACCES;
 	}
-	if (tracefs_tracing_dir_is_mounted(true, &path) <= 0 || !path) {
+	/* With mount, 0 means "was not mounted (now is)"; check it is. */
+	if (tracefs_tracing_dir_is_mounted(true, &path) < 0 || !path ||
+	    !tracing_dir()) {
 		vs_err_set(e, ENOENT, "tracefs is not mounted and cannot be "
 			   "(kernel without CONFIG_TRACING?)");
 		return -ENOENT;

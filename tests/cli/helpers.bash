@@ -12,6 +12,10 @@ PY=/usr/bin/python3
 TOOLS=$VMSCOPE_ROOT/tests/tools
 VMMAP=$BIN/vmmap
 
+# Under LeakSanitizer, allocations libraries keep until exit are not ours
+# (tests/run sets the same when it runs the suites).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$VMSCOPE_ROOT/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0}
+
 FIXTURE_PIDS=()
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
@@ -57,7 +61,11 @@ kill_fixtures() {
 		kill -9 "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
-	FIXTURE_PIDS=()
+	# Under LeakSanitizer, allocations libraries keep until exit are not ours
+# (tests/run sets the same when it runs the suites).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$VMSCOPE_ROOT/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0}
+
+FIXTURE_PIDS=()
 }
 
 # pmap and vmmap with the same arguments: same stdout, same exit status.

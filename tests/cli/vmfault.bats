@@ -7,8 +7,6 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 VMFAULT=$BIN/vmfault
-# Under LeakSanitizer, leaks inside libtracefs are not ours (tests/lsan.supp).
-export LSAN_OPTIONS="suppressions=$VMSCOPE_ROOT/tests/lsan.supp:fast_unwind_on_malloc=0"
 INST=/sys/kernel/tracing/instances
 
 setup() {
@@ -243,4 +241,39 @@ EOF
 	wait "$sig"
 	assert_failure 42
 	assert_output --partial "process $FAULTER exited"
+}
+
+# Run "$@" in a private mount namespace where tracefs is not mounted: the
+# host's mounts are not touched.
+without_tracefs() {
+	unshare -m --propagation private sh -c '
+		umount /sys/kernel/tracing 2>/dev/null
+		umount /sys/kernel/debug/tracing 2>/dev/null
+		umount /sys/kernel/debug 2>/dev/null
+		grep -q " tracefs " /proc/self/mounts && exit 99
+		exec "$@"' sh "$@"
+}
+
+@test "vmfault --attribute: tracefs not mounted: root mounts it and says so" {
+	can_trace || skip "needs root and tracefs"
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	run without_tracefs "$VMFAULT" -a -- /bin/true
+	[ "$status" -ne 99 ] || skip "tracefs cannot be unmounted here"
+	assert_success
+	assert_output --partial "vmfault: mounted tracefs at /sys/kernel/tracing"
+}
+
+@test "vmfault --attribute: tracefs not mounted, not root: a clear error and exit 4" {
+	can_trace || skip "needs root to unmount tracefs in a private namespace"
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	dir=$(mktemp -d /tmp/vmfault-user.XXXXXX)
+	cp "$VMFAULT" "$dir/"
+	chmod -R a+rX "$dir"
+	run without_tracefs setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$dir/vmfault" -a -- /bin/true
+	rm -rf "$dir"
+	[ "$status" -ne 99 ] || skip "tracefs cannot be unmounted here"
+	assert_failure 4
+	assert_output --partial "vmfault: tracefs is not mounted"
+	assert_output --partial "hint: as root run: mount -t tracefs"
 }
