@@ -26,6 +26,7 @@
 #include <linux/cpumask.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/moduleparam.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
@@ -35,7 +36,14 @@
 
 #include "vmscope.h"
 
-#define VS_HOLD_BUDGET	65536u	/* list entries walked per lock hold */
+/* List entries walked per lock hold. A load-time parameter so that the
+ * tests can make it small and see the derived and lower-bound paths on a
+ * small machine; 0400: only root can read it, nobody can change it. */
+static unsigned int hold_budget = 65536;
+module_param(hold_budget, uint, 0400);
+MODULE_PARM_DESC(hold_budget, "free-list entries walked per hold of a zone "
+		 "lock (default 65536, 1 to 1048576)");
+#define VS_HOLD_BUDGET	clamp(hold_budget, 1u, 1u << 20)
 
 /* The ABI's number of each of the kernel's migrate types. */
 static const u8 vs_mt_abi[MIGRATE_TYPES] = {

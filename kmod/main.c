@@ -28,7 +28,7 @@ VS_ABI_SIZE(vs_kmod_info, 240);
 VS_ABI_SIZE(vs_kmod_query, 88);
 VS_ABI_SIZE(vs_kmod_zone, 1400);
 VS_ABI_SIZE(vs_kmod_pcp, 32);
-VS_ABI_SIZE(vs_kmod_cache, 256);
+VS_ABI_SIZE(vs_kmod_cache, 264);
 VS_ABI_SIZE(vs_kmod_slab_node, 56);
 VS_ABI_SIZE(vs_kmod_cpu, 208);
 VS_ABI_SIZE(vs_kmod_pte, 80);

@@ -160,6 +160,49 @@ void vs_slab_exit(void)
 	vs_kset = NULL;
 }
 
+/* The kernel's SLAB_* flags and their ABI numbers. Flags a configuration
+ * lacks are 0 in linux/slab.h and are skipped. */
+static const struct {
+	slab_flags_t kernel;
+	u32 abi;
+} vs_flag_map[] = {
+	{ SLAB_CONSISTENCY_CHECKS, VS_SLAB_F_CONSISTENCY_CHECKS },
+	{ SLAB_RED_ZONE, VS_SLAB_F_RED_ZONE },
+	{ SLAB_POISON, VS_SLAB_F_POISON },
+#ifdef SLAB_KMALLOC
+	{ SLAB_KMALLOC, VS_SLAB_F_KMALLOC },
+#endif
+	{ SLAB_HWCACHE_ALIGN, VS_SLAB_F_HWCACHE_ALIGN },
+	{ SLAB_CACHE_DMA, VS_SLAB_F_CACHE_DMA },
+	{ SLAB_CACHE_DMA32, VS_SLAB_F_CACHE_DMA32 },
+	{ SLAB_STORE_USER, VS_SLAB_F_STORE_USER },
+	{ SLAB_PANIC, VS_SLAB_F_PANIC },
+	{ SLAB_TYPESAFE_BY_RCU, VS_SLAB_F_TYPESAFE_BY_RCU },
+	{ SLAB_MEM_SPREAD, VS_SLAB_F_MEM_SPREAD },
+	{ SLAB_TRACE, VS_SLAB_F_TRACE },
+	{ SLAB_DEBUG_OBJECTS, VS_SLAB_F_DEBUG_OBJECTS },
+	{ SLAB_NOLEAKTRACE, VS_SLAB_F_NOLEAKTRACE },
+	{ SLAB_FAILSLAB, VS_SLAB_F_FAILSLAB },
+	{ SLAB_ACCOUNT, VS_SLAB_F_ACCOUNT },
+	{ SLAB_KASAN, VS_SLAB_F_KASAN },
+	{ SLAB_NO_USER_FLAGS, VS_SLAB_F_NO_USER_FLAGS },
+#ifdef SLAB_SKIP_KFENCE
+	{ SLAB_SKIP_KFENCE, VS_SLAB_F_SKIP_KFENCE },
+#endif
+	{ SLAB_RECLAIM_ACCOUNT, VS_SLAB_F_RECLAIM_ACCOUNT },
+};
+
+static u32 vs_abi_flags(slab_flags_t f)
+{
+	u32 v = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(vs_flag_map); i++)
+		if (vs_flag_map[i].kernel && (f & vs_flag_map[i].kernel))
+			v |= vs_flag_map[i].abi;
+	return v;
+}
+
 /* Parse an unsigned decimal at *@p; advance past it. */
 static bool vs_parse_ul(const char **p, unsigned long *v)
 {
@@ -273,11 +316,12 @@ static void vs_cache_fill(struct kobject *kobj, struct vs_kmod_cache *c,
 	strscpy(c->sysfs_name, kobject_name(kobj) ? kobject_name(kobj) : "",
 		sizeof(c->sysfs_name));
 	c->flags = (__force u64)s->flags;
+	c->vflags = vs_abi_flags(s->flags);
 	c->min_partial = s->min_partial;
 	c->size = s->size;
 	c->object_size = s->object_size;
 	c->align = s->align;
-	c->refcount = s->refcount > 0 ? s->refcount : 0;
+	c->refcount = s->refcount;
 #ifdef CONFIG_SLUB_CPU_PARTIAL
 	c->cpu_partial = s->cpu_partial;
 	c->cpu_partial_slabs = s->cpu_partial_slabs;

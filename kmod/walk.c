@@ -330,13 +330,17 @@ static void vs_walk_batch(struct vs_walker *w)
 	}
 }
 
-/* Whether @addr is canonical with @bits significant bits. */
-static bool vs_canonical(u64 addr, int bits)
+/* Whether @addr is canonical: bits @vbits to 63 are all equal (user space
+ * is below 2^vbits, the kernel's half above -2^vbits). */
+static bool vs_canonical(u64 addr, int vbits)
 {
-	return (u64)((s64)(addr << (64 - bits)) >> (64 - bits)) == addr;
+	int shift = 63 - vbits;
+
+	return (u64)((s64)(addr << shift) >> shift) == addr;
 }
 
-/* Check the request; on error set w->detail. */
+/* Check the request; on error set w->detail. @vbits: 47, or 56 with
+ * 5-level paging. */
 static int vs_walk_check(struct vs_kmod_walk *w, int vbits)
 {
 	u64 top = 1ull << vbits;	/* end of user space */

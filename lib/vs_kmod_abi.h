@@ -172,17 +172,42 @@ struct vs_kmod_pcp {
 #define VS_SLAB_HAVE_CPU_SLABS		(1u << 6)  /* cpu_slabs */
 #define VS_SLAB_HAVE_CPU_PARTIAL	(1u << 7)  /* cpu_partial_slabs_now */
 
+/* Cache flags, numbered by the ABI (vs_kmod_cache.vflags): the SLAB_* of
+ * the kernel's linux/slab.h that it has, whatever their values there. */
+#define VS_SLAB_F_CONSISTENCY_CHECKS	(1u << 0)
+#define VS_SLAB_F_RED_ZONE		(1u << 1)
+#define VS_SLAB_F_POISON		(1u << 2)
+#define VS_SLAB_F_KMALLOC		(1u << 3)
+#define VS_SLAB_F_HWCACHE_ALIGN		(1u << 4)
+#define VS_SLAB_F_CACHE_DMA		(1u << 5)
+#define VS_SLAB_F_CACHE_DMA32		(1u << 6)
+#define VS_SLAB_F_STORE_USER		(1u << 7)
+#define VS_SLAB_F_PANIC			(1u << 8)
+#define VS_SLAB_F_TYPESAFE_BY_RCU	(1u << 9)
+#define VS_SLAB_F_MEM_SPREAD		(1u << 10)
+#define VS_SLAB_F_TRACE			(1u << 11)
+#define VS_SLAB_F_DEBUG_OBJECTS		(1u << 12)
+#define VS_SLAB_F_NOLEAKTRACE		(1u << 13)
+#define VS_SLAB_F_FAILSLAB		(1u << 14)
+#define VS_SLAB_F_ACCOUNT		(1u << 15)
+#define VS_SLAB_F_KASAN			(1u << 16)
+#define VS_SLAB_F_NO_USER_FLAGS		(1u << 17)
+#define VS_SLAB_F_SKIP_KFENCE		(1u << 18)
+#define VS_SLAB_F_RECLAIM_ACCOUNT	(1u << 19)
+#define VS_SLAB_F__COUNT		20
+
 /* One record per cache (SLAB's buf). A cache that other names were merged
  * into appears once, under the name /proc/slabinfo shows. */
 struct vs_kmod_cache {
 	char name[VS_KMOD_NAME_LEN];	/* as /proc/slabinfo names it */
 	char sysfs_name[VS_KMOD_NAME_LEN];	/* its /sys/kernel/slab dir */
-	__u64 flags;		/* slab_flags_t: SLAB_* of linux/slab.h */
+	__u64 flags;		/* raw slab_flags_t, SLUB's own bits too */
 	__u64 min_partial;	/* partial slabs kept per node */
 	__u32 size;		/* bytes per object, metadata included */
 	__u32 object_size;	/* bytes the user asked for */
 	__u32 align;
-	__u32 refcount;		/* users: 1 + caches merged into it */
+	__s32 refcount;		/* users: 1 + caches merged into it; -1
+				 * for the boot caches (never merged) */
 	__u32 order;		/* pages per slab: 2^order */
 	__u32 objs_per_slab;
 	__u32 cpu_partial;	/* per-CPU partial objects to keep */
@@ -193,6 +218,8 @@ struct vs_kmod_cache {
 	__u32 cpus_with_partial;	/* CPUs with per-CPU partial slabs */
 	__u32 node_first;	/* its slab_node records: aux[node_first] */
 	__u32 node_count;	/* ... and the node_count after it */
+	__u32 vflags;		/* VS_SLAB_F_*: the flags, by name */
+	__u32 reserved0;
 	__u64 slabs;		/* slabs in the cache (all nodes) */
 	__u64 objects;		/* objects in use (as slabinfo active_objs) */
 	__u64 total_objects;	/* object slots (slabinfo num_objs) */
