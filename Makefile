@@ -98,6 +98,14 @@ $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/lib/libvmscope.a
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
+# The VM suite's guest program (tests/vm): static, so the guest needs no
+# libraries for it.
+$(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c $(B)/lib/libvmscope.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< \
+		$(B)/lib/libvmscope.a
+
 # The same tree built with sanitizers, for the tests.
 san:
 	$(MAKE) B=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
