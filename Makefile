@@ -131,6 +131,8 @@ install: all
 	install -m 0644 $(foreach c,$(COMMANDS),man/schema/$(c).json) $(DESTDIR)$(DATADIR)/vmscope/schema/
 	install -m 0755 $(addprefix $(B)/bin/,$(COMMANDS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(foreach c,$(COMMANDS),$($(c)_MAN)) $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man4
+	install -m 0644 man/vmscope.4 $(DESTDIR)$(MANDIR)/man4/
 	for c in $(COMMANDS); do \
 		install -m 0644 completions/bash/$$c $(DESTDIR)$(BASHCOMPDIR)/$$c; \
 		install -m 0644 completions/zsh/_$$c $(DESTDIR)$(ZSHCOMPDIR)/_$$c; \
@@ -138,6 +140,7 @@ install: all
 	done
 
 uninstall:
+	rm -f $(DESTDIR)$(MANDIR)/man4/vmscope.4
 	for c in $(COMMANDS); do \
 		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
 		  $(DESTDIR)$(DATADIR)/vmscope/schema/$$c.json \
