@@ -8,9 +8,9 @@ load helpers
 ABI=$VMSCOPE_ROOT/lib/vs_kmod_abi.h
 MAN=$VMSCOPE_ROOT/man/vmscope.4
 
-setup() {
-	# cli-user runs from a copy of build/, tests/ and man/ only.
-	[ -f "$ABI" ] || skip "no lib/ in this copy of the tree"
+# cli-user runs from a copy of build/, tests/ and man/ only.
+need_sources() {
+	[ -f "$ABI" ] || skip "no lib/ or kmod/ in this copy of the tree"
 }
 
 @test "vmscope(4) renders without warnings" {
@@ -21,6 +21,7 @@ setup() {
 
 @test "vmscope(4) documents every request, walk error and the ABI version" {
 	local name version
+	need_sources
 	for name in $(grep -o -E '\bVS_(KMOD_IOC|WALK_E)_[A-Z_]+' "$ABI" | sort -u); do
 		grep -q -F "$name" "$MAN" || fail "$name is not in vmscope.4"
 	done
@@ -32,6 +33,7 @@ setup() {
 
 @test "vmscope(4) documents every module parameter" {
 	local p
+	need_sources
 	for p in $(sed -n 's/^module_param(\([a-z_]*\),.*/\1/p' "$VMSCOPE_ROOT"/kmod/*.c); do
 		grep -q -F ".BI $p=" "$MAN" || fail "parameter $p is not in vmscope.4"
 	done
