@@ -148,7 +148,9 @@ static int vs_query_begin(struct vs_req *r, void __user *arg, u32 rec_size,
 	for (i = 0; i < ARRAY_SIZE(q->reserved); i++)
 		if (q->reserved[i])
 			return -EINVAL;
-	if ((q->buf_count && !q->buf) || (!aux_size && (q->aux || q->aux_count)))
+	if (q->buf_count && !q->buf)
+		return -EINVAL;
+	if (!aux_size && (q->aux || q->aux_count))
 		return -EINVAL;
 	if (aux_size && q->aux_count && !q->aux)
 		return -EINVAL;
@@ -258,7 +260,8 @@ static void __exit vs_exit(void)
 module_init(vs_init);
 module_exit(vs_exit);
 
-MODULE_DESCRIPTION("vmscope: read-only views of the buddy allocator, SLUB, the TLB and page tables");
+MODULE_DESCRIPTION("vmscope: read-only views of the buddy allocator, SLUB, "
+		   "the TLB and page tables");
 MODULE_AUTHOR("the vmscope developers");
 /* GPL: the supported routes to what the module reads are exported to GPL
  * modules only (tracepoint_probe_register, kernfs lookups, get_task_mm). */

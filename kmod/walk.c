@@ -50,7 +50,7 @@
 #include "vmscope.h"
 
 #define VS_WALK_BATCH	64u		/* records per lock hold */
-#define VS_WALK_BUDGET	8192u		/* entries read per lock hold */
+#define VS_WALK_BUDGET	8192u		/* entries read per hold */
 #define VS_WALK_MAX	(1u << 20)	/* entries read per request */
 
 struct vs_walker {
@@ -59,7 +59,7 @@ struct vs_walker {
 	unsigned long end;
 	struct vs_kmod_pte *recs;	/* this batch's records */
 	unsigned int nrec, cap;
-	unsigned int budget;		/* entries this batch may still read */
+	unsigned int budget;		/* entries left to this batch */
 	bool l5, pti;
 	u16 vflags;			/* VS_PTE_F_* of the current VMA */
 	u64 tables[VS_WT_LEVELS];
@@ -390,7 +390,7 @@ static struct mm_struct *vs_walk_mm(struct vs_kmod_walk *w, int *err)
 		*err = -EINVAL;
 		return NULL;
 	}
-	mm = get_task_mm(task);		/* NULL once the process has exited */
+	mm = get_task_mm(task);		/* NULL once the process exited */
 	put_task_struct(task);
 	if (!mm) {
 		w->detail = VS_WALK_E_NOPROC;

@@ -713,6 +713,15 @@ const char *vs_tlb_reason_name(int reason)
 			 VS_CPU_KERNEL_MM | VS_CPU_IDLE | VS_CPU_KTHREAD | \
 			 VS_CPU_PCID | VS_CPU_OWNER)
 
+/* With PCIDs on, the PCID is CR3's low bits and the ASID one less. */
+static bool pcid_ok(const struct vs_kmod_cpu *c)
+{
+	if (!(c->flags & VS_CPU_PCID))
+		return true;
+	return c->pcid <= 0xfff && c->pcid == (c->cr3 & 0xfff) &&
+	       (!c->pcid || c->asid == c->pcid - 1);
+}
+
 int vs_kmod_tlb(struct vs_kmod *k, struct vs_tlb **out, struct vs_err *e)
 {
 	const struct vs_kmod_cpu *cr;
@@ -744,10 +753,7 @@ int vs_kmod_tlb(struct vs_kmod *k, struct vs_tlb **out, struct vs_err *e)
 		if (c->cpu >= k->info.nr_cpu_ids ||
 		    (i > 0 && c->cpu <= cr[i - 1].cpu) ||
 		    (c->flags & ~CPU_FLAGS_ALL) ||
-		    !has_nul(c->comm, sizeof(c->comm)) ||
-		    ((c->flags & VS_CPU_PCID) && (c->pcid > 0xfff ||
-						  c->pcid != (c->cr3 & 0xfff) ||
-						  (c->pcid && c->asid != c->pcid - 1)))) {
+		    !has_nul(c->comm, sizeof(c->comm)) || !pcid_ok(c)) {
 			err = vs_err_set(e, EBADMSG, "vmscope.ko sent a bad "
 					 "record for CPU %u", c->cpu);
 			goto fail;

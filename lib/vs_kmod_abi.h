@@ -391,10 +391,15 @@ struct vs_kmod_walk {
 
 /* ---- the requests ---------------------------------------------------- */
 
-#define VS_KMOD_IOC_INFO	_IOR(VS_KMOD_IOC_MAGIC, 1, struct vs_kmod_info)
-#define VS_KMOD_IOC_BUDDY	_IOWR(VS_KMOD_IOC_MAGIC, 2, struct vs_kmod_query)
-#define VS_KMOD_IOC_SLAB	_IOWR(VS_KMOD_IOC_MAGIC, 3, struct vs_kmod_query)
-#define VS_KMOD_IOC_TLB		_IOWR(VS_KMOD_IOC_MAGIC, 4, struct vs_kmod_query)
-#define VS_KMOD_IOC_WALK	_IOWR(VS_KMOD_IOC_MAGIC, 5, struct vs_kmod_walk)
+#define VS_KMOD_IOC_INFO \
+	_IOR(VS_KMOD_IOC_MAGIC, 1, struct vs_kmod_info)
+#define VS_KMOD_IOC_BUDDY \
+	_IOWR(VS_KMOD_IOC_MAGIC, 2, struct vs_kmod_query)
+#define VS_KMOD_IOC_SLAB \
+	_IOWR(VS_KMOD_IOC_MAGIC, 3, struct vs_kmod_query)
+#define VS_KMOD_IOC_TLB \
+	_IOWR(VS_KMOD_IOC_MAGIC, 4, struct vs_kmod_query)
+#define VS_KMOD_IOC_WALK \
+	_IOWR(VS_KMOD_IOC_MAGIC, 5, struct vs_kmod_walk)
 
 #endif
