@@ -1455,6 +1455,8 @@ struct prepared {
 	char *huge;		/* 2 MiB hugetlb, written */
 	char *thp;		/* 2 MiB-aligned THP region, written */
 	char *exec;		/* PROT_READ|PROT_EXEC page, read */
+	char *swapped;		/* written, then paged out */
+	int pageout;		/* madvise(MADV_PAGEOUT)'s result */
 };
 
 static void prepare(struct prepared *p, volatile struct prepared *shared)
@@ -1494,6 +1496,10 @@ static void prepare(struct prepared *p, volatile struct prepared *shared)
 			  ~(uintptr_t)((2 << 20) - 1));
 	madvise(p->thp, 2 << 20, MADV_HUGEPAGE);
 	memset(p->thp, 5, 2 << 20);
+	p->swapped = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			  MAP_ANONYMOUS, -1, 0);
+	memset(p->swapped, 6, pg);
+	p->pageout = madvise(p->swapped, pg, MADV_PAGEOUT);
 	(void)sink;
 	memcpy((void *)shared, p, sizeof(*p));
 }
@@ -1534,6 +1540,22 @@ static long smaps_pkey(pid_t pid, const void *addr)
 	}
 	free(s);
 	return v;
+}
+
+static uint64_t pagemap_raw(pid_t pid, const void *addr)
+{
+	char path[64];
+	uint64_t pm = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (pread(fd, &pm, 8, (off_t)((uintptr_t)addr / 4096 * 8)) != 8)
+			pm = 0;
+		close(fd);
+	}
+	return pm;
 }
 
 static uint64_t pagemap_pfn(pid_t pid, const void *addr)
@@ -1635,6 +1657,23 @@ static int cmd_features(void)
 		    "features: a MADV_HUGEPAGE region is a %s leaf, "
 		    "AnonHugePages %ld kB", x ? vs_pt_level_name(x->level) : "no",
 		    ah);
+	}
+	/* A page paged out to swap: the swap entry against pagemap's swap
+	 * type (bits 0-4) and offset (bits 5-54). */
+	{
+		uint64_t pm = pagemap_raw(pid, p.swapped);
+
+		x = leaf_of(k, pid, p.swapped, &l);
+		tap(p.pageout == 0 && x && x->kind == VS_PTE_SWAP &&
+		    (pm & PM_SWAP) && !(pm & PM_PRESENT) &&
+		    x->swap_type == (pm & 0x1f) &&
+		    x->swap_offset == ((pm & PM_PFN_MASK) >> 5) &&
+		    !x->bits[4].present,
+		    "features: a page paged out is a swap entry, type %u "
+		    "offset %" PRIu64 "; pagemap says type %u offset %llu",
+		    x ? x->swap_type : 99, x ? x->swap_offset : 0,
+		    (unsigned)(pm & 0x1f),
+		    (unsigned long long)((pm & PM_PFN_MASK) >> 5));
 	}
 	/* Every level above a leaf is a present, user, writable table. */
 	x = leaf_of(k, pid, p.rw, &l);
