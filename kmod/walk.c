@@ -165,7 +165,7 @@ static void *vs_table(u64 pfn)
 	return pfn_valid(pfn) ? pfn_to_kaddr(pfn) : NULL;
 }
 
-/* Walk the PTE table @pte (already counted) from w->addr to @next. */
+/* Walk the PTE table @table (already counted) from w->addr to @next. */
 static void vs_walk_ptes(struct vs_walker *w, pte_t *table, unsigned long next,
 			 u64 *ent, u64 user_pgd)
 {
