@@ -113,6 +113,14 @@ $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/lib/libvmscope.a
 
 unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
+# The VM suite's guest program (tests/vm): static, so the guest needs no
+# libraries for it.
+$(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c $(B)/lib/libvmscope.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< \
+		$(B)/lib/libvmscope.a
+
 # The same tree built with sanitizers, for the tests.
 san:
 	$(MAKE) B=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
@@ -138,6 +146,8 @@ install: all
 	install -m 0644 $(foreach c,$(COMMANDS),man/schema/$(c).json) $(DESTDIR)$(DATADIR)/vmscope/schema/
 	install -m 0755 $(addprefix $(B)/bin/,$(COMMANDS)) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(foreach c,$(COMMANDS),$($(c)_MAN)) $(DESTDIR)$(MANDIR)/man1/
+	install -d $(DESTDIR)$(MANDIR)/man4
+	install -m 0644 man/vmscope.4 $(DESTDIR)$(MANDIR)/man4/
 	for c in $(COMMANDS); do \
 		install -m 0644 completions/bash/$$c $(DESTDIR)$(BASHCOMPDIR)/$$c; \
 		install -m 0644 completions/zsh/_$$c $(DESTDIR)$(ZSHCOMPDIR)/_$$c; \
@@ -145,6 +155,7 @@ install: all
 	done
 
 uninstall:
+	rm -f $(DESTDIR)$(MANDIR)/man4/vmscope.4
 	for c in $(COMMANDS); do \
 		rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
 		  $(DESTDIR)$(DATADIR)/vmscope/schema/$$c.json \
