@@ -34,11 +34,15 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap
+COMMANDS := vmmap vmfrag
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
 vmmap_MAN  := man/vmmap.1
+
+vmfrag_SRCS := cmd/vmfrag.c
+vmfrag_PKGS := smartcols
+vmfrag_MAN  := man/vmfrag.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)
