@@ -107,7 +107,7 @@ static int add_type_col(const char *type)
 		type_colname[k][i] = (char)(type[i] >= 'a' && type[i] <= 'z' ?
 					    type[i] - 32 : type[i]);
 	type_colname[k][i] = '\0';
-	snprintf(type_json[k], sizeof(type_json[k]), "free_%s", type);
+	snprintf(type_json[k], sizeof(type_json[k]), "type_%s", type);
 	for (i = 0; type_json[k][i]; i++)
 		if (type_json[k][i] >= 'A' && type_json[k][i] <= 'Z')
 			type_json[k][i] += 32;

@@ -7,8 +7,8 @@
 # Writes tests/fixtures/kernel/NAME/: proc/{buddyinfo,pagetypeinfo,zoneinfo,
 # vmstat,slabinfo,interrupts,cpuinfo,meminfo}, proc/sys/vm/extfrag_threshold,
 # sys/kernel/debug/extfrag/{unusable_index,extfrag_index} read back to back
-# with buddyinfo (the capture is retried until buddyinfo reads the same
-# before and after them, so that the three are one moment), the
+# with buddyinfo and pagetypeinfo (the capture is retried until those two
+# read the same before and after, so that the four are one moment), the
 # /sys/kernel/slab directories of the CACHEs (default: dentry, kmalloc-64,
 # task_struct, vm_area_struct, dmaengine-unmap-2 and the merged cache
 # behind it) with every link to them, and vmscope/cpuid (the recorded cpuid
@@ -37,17 +37,20 @@ trap '[ -n "$mounted" ] && umount /sys/kernel/debug; true' EXIT
 ok=
 for _ in $(seq 100); do
 	b1=$(cat /proc/buddyinfo)
+	p1=$(cat /proc/pagetypeinfo)
 	u=$(cat /sys/kernel/debug/extfrag/unusable_index)
 	x=$(cat /sys/kernel/debug/extfrag/extfrag_index)
+	p2=$(cat /proc/pagetypeinfo)
 	b2=$(cat /proc/buddyinfo)
-	if [ "$b1" = "$b2" ]; then ok=1; break; fi
+	if [ "$b1" = "$b2" ] && [ "$p1" = "$p2" ]; then ok=1; break; fi
 done
 [ -n "$ok" ] || { echo "capture-kernel.sh: buddyinfo never stood still" >&2; exit 1; }
 printf '%s\n' "$b1" > "$tree/proc/buddyinfo"
+printf '%s\n' "$p1" > "$tree/proc/pagetypeinfo"
 printf '%s\n' "$u" > "$tree/sys/kernel/debug/extfrag/unusable_index"
 printf '%s\n' "$x" > "$tree/sys/kernel/debug/extfrag/extfrag_index"
 
-for f in pagetypeinfo zoneinfo vmstat slabinfo interrupts cpuinfo meminfo; do
+for f in zoneinfo vmstat slabinfo interrupts cpuinfo meminfo; do
 	cat "/proc/$f" > "$tree/proc/$f"
 done
 cat /proc/sys/vm/extfrag_threshold > "$tree/proc/sys/vm/extfrag_threshold"

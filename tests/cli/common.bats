@@ -22,6 +22,7 @@ commands() {
 json_args() {
 	case $1 in
 	vmmap) echo "-J $2" ;;
+	vmfrag) echo "-J" ;;
 	*) return 1 ;;
 	esac
 }
