@@ -34,7 +34,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap vmfrag
+COMMANDS := vmmap vmfrag vmslab
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
@@ -43,6 +43,10 @@ vmmap_MAN  := man/vmmap.1
 vmfrag_SRCS := cmd/vmfrag.c
 vmfrag_PKGS := smartcols
 vmfrag_MAN  := man/vmfrag.1
+
+vmslab_SRCS := $(wildcard cmd/vmslab/*.c)
+vmslab_PKGS := smartcols
+vmslab_MAN  := man/vmslab.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)

@@ -313,7 +313,7 @@ int vs_slab_sysfs_list(struct vs_slabs *s, const struct vs_root *r,
 			ents = ne;
 			cap = ncap;
 		}
-		snprintf(ents[n].name, VS_SLAB_NAME_MAX, "%s", de->d_name);
+		memcpy(ents[n].name, de->d_name, strlen(de->d_name) + 1);
 		tl = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
 		if (tl >= 0) {
 			const char *base;
@@ -326,12 +326,13 @@ int vs_slab_sysfs_list(struct vs_slabs *s, const struct vs_root *r,
 			memcpy(ents[n].dir, base, strlen(base) + 1);
 			ents[n].link = true;
 		} else {
-			snprintf(ents[n].dir, VS_SLAB_NAME_MAX, "%s", de->d_name);
+			memcpy(ents[n].dir, de->d_name, strlen(de->d_name) + 1);
 			ents[n].link = false;
 		}
 		n++;
 	}
-	qsort(ents, n, sizeof(*ents), entry_cmp);
+	if (n)
+		qsort(ents, n, sizeof(*ents), entry_cmp);
 	/* Each cache of slabinfo: its directory, and the other names. */
 	for (size_t i = 0; i < s->n; i++) {
 		struct vs_slab_cache *c = &s->c[i];
@@ -510,6 +511,11 @@ int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 			nd->have |= 1u << a;
 		}
 	}
+	/* sysfs lists a node only where the figure is not 0. */
+	for (unsigned i = 0; i < c->nnodes; i++)
+		c->nodes[i].have |= c->have & ((1u << VS_SA_SLABS) |
+			(1u << VS_SA_OBJECTS) | (1u << VS_SA_TOTAL_OBJECTS) |
+			(1u << VS_SA_PARTIAL));
 	return 0;
 }
 

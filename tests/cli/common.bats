@@ -23,6 +23,7 @@ json_args() {
 	case $1 in
 	vmmap) echo "-J $2" ;;
 	vmfrag) echo "-J" ;;
+	vmslab) echo "-J" ;;
 	*) return 1 ;;
 	esac
 }
