@@ -34,7 +34,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap vmfrag vmslab
+COMMANDS := vmmap vmfrag vmslab vmtlb
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
@@ -47,6 +47,10 @@ vmfrag_MAN  := man/vmfrag.1
 vmslab_SRCS := $(wildcard cmd/vmslab/*.c)
 vmslab_PKGS := smartcols
 vmslab_MAN  := man/vmslab.1
+
+vmtlb_SRCS := $(wildcard cmd/vmtlb/*.c)
+vmtlb_PKGS := smartcols libtracefs libtraceevent
+vmtlb_MAN  := man/vmtlb.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)

@@ -24,6 +24,7 @@ json_args() {
 	vmmap) echo "-J $2" ;;
 	vmfrag) echo "-J" ;;
 	vmslab) echo "-J" ;;
+	vmtlb) echo "-J $2" ;;
 	*) return 1 ;;
 	esac
 }
