@@ -1,5 +1,6 @@
 /* trace.c - this file implements private tracefs instances (libtracefs)
  * and the parsing of their records (libtraceevent). */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -78,38 +79,51 @@ static int find_tracefs(char **mounted, struct vs_err *e)
 	const char *path = NULL;
 
 	*mounted = NULL;
-	if (tracefs_tracing_dir_is_mounted(false, &path) > 0)
+	/* The path libtracefs returns is the caller's to free. */
+	if (tracefs_tracing_dir_is_mounted(false, &path) > 0) {
+		free((char *)path);
 		return 0;
+	}
 	if (geteuid() != 0) {
 		vs_err_set(e, EACCES, "tracefs is not mounted");
 		vs_err_hint(e, "as root run: mount -t tracefs tracefs "
 			       "/sys/kernel/tracing");
 		return -EACCES;
 	}
-	if (tracefs_tracing_dir_is_mounted(true, &path) <= 0 || !path) {
+	/* With mount true, 0 means "mounted it now". */
+	if (tracefs_tracing_dir_is_mounted(true, &path) < 0 || !path) {
 		vs_err_set(e, ENOENT, "tracefs is not mounted and cannot be "
 			   "(kernel without CONFIG_TRACING?)");
 		return -ENOENT;
 	}
-	*mounted = strdup(path);
+	*mounted = (char *)path;
 	return 0;
 }
 
 int vs_trace_remove_stale(void)
 {
-	char **names = tracefs_instances("^vmscope-");
+	const char *top = tracefs_tracing_dir();
+	char path[4096];
+	struct dirent *de;
 	int removed = 0;
+	DIR *d;
 
-	if (!names)
+	/* Listed by hand: tracefs_instances() of libtracefs 1.6 leaks its
+	 * compiled regex. */
+	if (!top)
 		return 0;
-	for (int i = 0; names[i]; i++) {
+	snprintf(path, sizeof(path), "%s/instances", top);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
 		struct tracefs_instance *inst;
 		int pid;
 
-		if (!vs_trace_parse_name(names[i], &pid) ||
+		if (!vs_trace_parse_name(de->d_name, &pid) ||
 		    (kill(pid, 0) == 0 || errno != ESRCH))
 			continue;
-		inst = tracefs_instance_alloc(NULL, names[i]);
+		inst = tracefs_instance_alloc(NULL, de->d_name);
 		if (!inst)
 			continue;
 		tracefs_trace_off(inst);
@@ -118,7 +132,7 @@ int vs_trace_remove_stale(void)
 			removed++;
 		tracefs_instance_free(inst);
 	}
-	tracefs_list_free(names);
+	closedir(d);
 	return removed;
 }
 
