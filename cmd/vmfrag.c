@@ -130,6 +130,7 @@ struct opts {
 	const char *outspec;
 	bool all;
 	bool columns;		/* -o or --output-all: one table */
+	bool need_types;	/* read pagetypeinfo */
 	int sel[COLS_MAX];
 	size_t nsel;
 	struct vs_out *out;
@@ -232,7 +233,9 @@ static int collect(const struct opts *o, struct vs_root *root,
 		cmd_warn_err(&e);
 		return cmd_status_of_errno(r);
 	}
-	r = vs_pagetypeinfo_read(&s->b, root, &e);
+	/* pagetypeinfo walks every free list under the zone lock: it is read
+	 * only when its figures are shown. */
+	r = o->need_types ? vs_pagetypeinfo_read(&s->b, root, &e) : 0;
 	if (r < 0) {
 		/* Keep nothing of a file that failed half way. */
 		for (unsigned i = 0; i < s->b.nzones; i++) {
@@ -246,7 +249,7 @@ static int collect(const struct opts *o, struct vs_root *root,
 		if (o->types)
 			types_status = cmd_status_of_errno(r);
 	} else {
-		s->have_types = true;
+		s->have_types = o->need_types;
 	}
 	r = vs_zoneinfo_read(&s->b, root, &e);
 	if (r < 0)
@@ -803,6 +806,7 @@ int main(int argc, char **argv)
 		vs_root_unref(root);
 		return cmd_list_columns(cols, ncols, out.fmt);
 	}
+	o.need_types = o.types || fmt == VS_OUT_JSON || o.outspec || o.all;
 	cmd_signals_init();
 	if (o.watch && !vs_root_is_live(root))
 		cmd_usage_error("--watch needs the live system, not --sysroot");

@@ -203,10 +203,10 @@ static uint32_t col_attrs(int col)
 	case COL_OBJ_SIZE: case COL_USED: case COL_WASTE: case COL_WASTE_PCT:
 	case COL_SLACK:
 		return 1u << VS_SA_OBJECT_SIZE;
-	case COL_ORDER: return 1u << VS_SA_ORDER;
+	/* ORDER follows from slabinfo's pages per slab, and ALIASES from
+	 * the links of /sys/kernel/slab: no file to read for them. */
 	case COL_PARTIAL: return 1u << VS_SA_PARTIAL;
 	case COL_CPU_SLABS: return 1u << VS_SA_CPU_SLABS;
-	case COL_ALIASES: return 1u << VS_SA_ALIASES;
 	case COL_RECLAIMABLE: return 1u << VS_SA_RECLAIM_ACCOUNT;
 	case COL_ALIGN: return 1u << VS_SA_ALIGN;
 	}
