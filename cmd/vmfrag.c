@@ -449,9 +449,16 @@ static void zone_rows(const struct opts *o, struct vs_table *t,
 		if (free) {
 			double pct = 100.0 * (double)(z->nr_free[k] << k) /
 				     (double)free;
-			char bar[24];
-			int n = (int)(pct / 5.0 + 0.5);
+			char txt[32], bar[24];
+			unsigned tenths = 0;
+			int n;
 
+			/* The bar follows the percent as printed. */
+			snprintf(txt, sizeof(txt), "%.1f", pct);
+			for (const char *d = txt; *d; d++)
+				if (*d >= '0' && *d <= '9')
+					tenths = tenths * 10 + (unsigned)(*d - '0');
+			n = (int)((tenths + 25) / 50);
 			vs_table_double(t, COL_PCT, pct, 1);
 			memset(bar, '#', (size_t)n);
 			bar[n] = '\0';

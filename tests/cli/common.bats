@@ -23,7 +23,7 @@ json_args() {
 	case $1 in
 	vmmap) echo "-J $2" ;;
 	vmfrag) echo "-J" ;;
-	vmslab) echo "-J" ;;
+	vmslab) echo "-J --sysroot $VMSCOPE_ROOT/tests/fixtures/kernel/this" ;;
 	vmtlb) echo "-J $2" ;;
 	*) return 1 ;;
 	esac
