@@ -131,6 +131,7 @@ struct opts {
 	bool all;
 	bool columns;		/* -o or --output-all: one table */
 	bool need_types;	/* read pagetypeinfo */
+	bool kmod;		/* vmscope.ko is loaded (not read yet) */
 	int sel[COLS_MAX];
 	size_t nsel;
 	struct vs_out *out;
@@ -612,7 +613,7 @@ static void show(const struct opts *o, const struct sample *s,
 		else
 			vs_json_null(j, "interval");
 		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", false);
+		vs_json_bool(j, "loaded", o->kmod);
 		vs_json_str(j, "adds", KMOD_ADDS);
 		vs_json_obj_end(j);
 		if (s->b.pageblock_order >= 0) {
@@ -861,7 +862,8 @@ int main(int argc, char **argv)
 		cmd_warn("cannot read '/proc/pagetypeinfo'; free blocks per "
 			 "migrate type need root");
 	}
-	if (!vs_kmod_loaded(root) && fmt != VS_OUT_JSON)
+	o.kmod = vs_kmod_loaded(root);
+	if (!o.kmod && fmt != VS_OUT_JSON)
 		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
 
 	n = 1;

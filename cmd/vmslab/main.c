@@ -475,6 +475,7 @@ struct opts {
 	uint64_t interval_ms;
 	uint64_t count;
 	enum count_source src;
+	bool kmod;		/* vmscope.ko is loaded (not read yet) */
 	struct vs_out *out;
 };
 
@@ -739,7 +740,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 		else
 			vs_json_null(j, "interval");
 		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", false);
+		vs_json_bool(j, "loaded", o->kmod);
 		vs_json_str(j, "adds", KMOD_ADDS);
 		vs_json_obj_end(j);
 		vs_json_bool(j, "slabinfo", snap->slabinfo);
@@ -947,7 +948,8 @@ int main(int argc, char **argv)
 		}
 	if (snaps[0].denied & want)
 		final = VS_EXIT_PERMISSION;
-	if (!vs_kmod_loaded(root) && fmt != VS_OUT_JSON)
+	o.kmod = vs_kmod_loaded(root);
+	if (!o.kmod && fmt != VS_OUT_JSON)
 		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
 	n = 1;
 	show(&o, &snaps[0], n, 0);

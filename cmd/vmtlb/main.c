@@ -350,7 +350,7 @@ static void doc_begin(struct opts *o, struct vs_root *root, uint64_t n,
 			       (double)ts.tv_nsec / 1e9, 3);
 		vs_json_u64(j, "sample", n);
 		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", false);
+		vs_json_bool(j, "loaded", o->kmod);
 		vs_json_str(j, "adds", KMOD_ADDS);
 		vs_json_obj_end(j);
 		geometry(o, root, said);
@@ -502,7 +502,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	atexit(measure_cleanup);
 	cmd_signals_init();
-	if (!vs_kmod_loaded(root) && fmt != VS_OUT_JSON)
+	o.kmod = vs_kmod_loaded(root);
+	if (!o.kmod && fmt != VS_OUT_JSON)
 		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
 
 	if (!o.measure) {

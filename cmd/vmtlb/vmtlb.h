@@ -38,6 +38,7 @@ struct opts {
 	size_t npids;
 	int sel[64];			/* -o: process table columns */
 	size_t nsel;
+	bool kmod;			/* vmscope.ko is loaded (not read yet) */
 	bool have_tlb;			/* the geometry below was decoded */
 	struct vs_tlbinfo tlb;
 };
