@@ -19,7 +19,7 @@ trap 'rm -f "$out" "$out.rss"' EXIT
 cmds=("cat /proc/buddyinfo /proc/pagetypeinfo"
       "cat /proc/buddyinfo /proc/pagetypeinfo /proc/zoneinfo /proc/vmstat"
       "build/bin/vmfrag" "build/bin/vmfrag -t" "build/bin/vmfrag -J")
-hyperfine -N -w 5 -r 30 --output=null --export-json "$out" "${cmds[@]}" >/dev/null 2>&1
+hyperfine -N -w 5 -r "${RUNS:-30}" --output=null --export-json "$out" "${cmds[@]}" >/dev/null 2>&1
 
 rss() {
 	local max=0 k

@@ -37,7 +37,7 @@ cmds=("cat /proc/slabinfo"
 names=("cat /proc/slabinfo" "cat object_size of $ncaches caches"
        "cat ${#every[@]} attributes of $ncaches caches" "slabtop -o"
        "vmslab --slabtop -o" "vmslab" "vmslab -J" "vmslab --source=sysfs -J")
-hyperfine -N -w 5 -r 30 --output=null --export-json "$out" "${cmds[@]}" >"$out.log" 2>&1 ||
+hyperfine -N -w 5 -r "${RUNS:-30}" --output=null --export-json "$out" "${cmds[@]}" >"$out.log" 2>&1 ||
 	{ tail -5 "$out.log" >&2; exit 1; }
 
 rss() {

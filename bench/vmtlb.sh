@@ -23,7 +23,7 @@ kill -STOP $pid
 
 cmds=("cat /proc/interrupts" "build/bin/vmtlb" "cat /proc/$pid/smaps"
       "build/bin/vmtlb $pid" "build/bin/vmtlb -J $pid")
-hyperfine -N -w 3 -r 20 --output=null --export-json "$out" "${cmds[@]}" >/dev/null 2>&1
+hyperfine -N -w 3 -r "${RUNS:-20}" --output=null --export-json "$out" "${cmds[@]}" >/dev/null 2>&1
 
 rss() {
 	local max=0 k
