@@ -34,7 +34,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DVS_VERSION='"$(VERSION)"' $(WARN) -Ilib -Icmd -MMD -MP
 
 # ---- the commands -------------------------------------------------------
-COMMANDS := vmmap vmphys vmtop vmfault
+COMMANDS := vmmap vmphys vmtop vmfault vmfrag vmslab vmtlb
 
 vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
@@ -51,6 +51,18 @@ vmtop_MAN  := man/vmtop.1
 vmfault_SRCS := cmd/vmfault.c
 vmfault_PKGS := libtracefs libtraceevent smartcols
 vmfault_MAN  := man/vmfault.1
+
+vmfrag_SRCS := cmd/vmfrag.c
+vmfrag_PKGS := smartcols
+vmfrag_MAN  := man/vmfrag.1
+
+vmslab_SRCS := $(wildcard cmd/vmslab/*.c)
+vmslab_PKGS := smartcols
+vmslab_MAN  := man/vmslab.1
+
+vmtlb_SRCS := $(wildcard cmd/vmtlb/*.c)
+vmtlb_PKGS := smartcols libtracefs libtraceevent
+vmtlb_MAN  := man/vmtlb.1
 
 # ---- the library --------------------------------------------------------
 LIB_SRCS := $(wildcard lib/*.c)

@@ -485,3 +485,24 @@ void vs_out_str(struct vs_out *o, const char *key, const char *fmt,
 	else if (fmt)
 		text_kv(o, fmt, s ? s : "-");
 }
+
+void vs_out_null(struct vs_out *o, const char *key, const char *fmt)
+{
+	if (o->fmt == VS_OUT_JSON)
+		vs_json_null(&o->json, key);
+	else if (fmt)
+		text_kv(o, fmt, "-");
+}
+
+void vs_out_double(struct vs_out *o, const char *key, const char *fmt,
+		   double v, int prec)
+{
+	char buf[64];
+
+	if (o->fmt == VS_OUT_JSON) {
+		vs_json_double(&o->json, key, v, prec);
+	} else if (fmt) {
+		snprintf(buf, sizeof(buf), "%.*f", prec, v);
+		text_kv(o, fmt, buf);
+	}
+}

@@ -73,8 +73,9 @@ static long long lost_events(struct tracefs_instance *inst)
 	return sum;
 }
 
-/* Where tracefs is mounted, or NULL. libtracefs 1.6 returns a new copy of
- * the path on every call and never frees it, so ask once it is mounted. */
+/* Where tracefs is mounted, or NULL. (Not tracefs_tracing_dir(): it
+ * mounts tracefs as a side effect.) The path libtracefs returns is the
+ * caller's to free; it is kept here once found. */
 static const char *tracing_dir(void)
 {
 	static char cached[4096];
@@ -85,6 +86,7 @@ static const char *tracing_dir(void)
 	if (tracefs_tracing_dir_is_mounted(false, &path) <= 0 || !path)
 		return NULL;
 	snprintf(cached, sizeof(cached), "%s", path);
+	free((char *)path);
 	return cached;
 }
 
@@ -102,14 +104,15 @@ static int find_tracefs(char **mounted, struct vs_err *e)
 			       "/sys/kernel/tracing");
 		return -EACCES;
 	}
-	/* With mount, 0 means "was not mounted (now is)"; check it is. */
+	/* With mount true, 0 means "was not mounted, is now". */
 	if (tracefs_tracing_dir_is_mounted(true, &path) < 0 || !path ||
 	    !tracing_dir()) {
+		free((char *)path);
 		vs_err_set(e, ENOENT, "tracefs is not mounted and cannot be "
 			   "(kernel without CONFIG_TRACING?)");
 		return -ENOENT;
 	}
-	*mounted = strdup(path);
+	*mounted = (char *)path;
 	return 0;
 }
 

@@ -113,6 +113,13 @@ void vs_out_size(struct vs_out *o, const char *key, const char *fmt,
 void vs_out_str(struct vs_out *o, const char *key, const char *fmt,
 		const char *s);
 
+/* A figure that could not be read: null in JSON, "-" in text. */
+void vs_out_null(struct vs_out *o, const char *key, const char *fmt);
+
+/* A ratio or rate with @prec decimals. */
+void vs_out_double(struct vs_out *o, const char *key, const char *fmt,
+		   double v, int prec);
+
 /* Format a size for text per the settings of @o. */
 const char *vs_out_fmt_size(const struct vs_out *o, char *buf, size_t size,
 			    uint64_t bytes);

@@ -11,7 +11,7 @@ set -eu
 build=(build-essential pkg-config procps
 	libproc2-dev libcjson-dev libsmartcols-dev libtracefs-dev libtraceevent-dev)
 test=("${build[@]}" libcmocka-dev bats bats-assert bats-support
-	python3 python3-jsonschema man-db util-linux passwd time
+	python3 python3-jsonschema man-db util-linux passwd time mount
 	linux-source smem tmux python3-prometheus-client)
 vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod)
 bench=("${build[@]}" hyperfine time linux-source smem)

@@ -25,6 +25,9 @@ json_args() {
 	vmphys) echo "-J -l $2 0-7fffffffffff" ;;
 	vmtop) echo "-J -t -p $2" ;;
 	vmfault) echo "-J -i 0.1 $2" ;;
+	vmfrag) echo "-J" ;;
+	vmslab) echo "-J --sysroot $VMSCOPE_ROOT/tests/fixtures/kernel/this" ;;
+	vmtlb) echo "-J $2" ;;
 	*) return 1 ;;
 	esac
 }

@@ -1,0 +1,99 @@
+/* vmtlb.h - what the parts of vmtlb share.
+ *
+ * main.c parses the options and prints the system's side: the TLB
+ * geometry (cpuid) and its reach. measure.c measures over a duration:
+ * TLB shootdown interrupts per CPU (/proc/interrupts), the tlb:tlb_flush
+ * tracepoint by reason, CPU and process (a private tracefs instance,
+ * removed on every exit path), and hardware TLB misses (perf). process.c
+ * shows each process's page-size mix against the TLB's reach.
+ */
+#ifndef VMTLB_H
+#define VMTLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include "vs_cpuid.h"
+#include "vs_out.h"
+#include "vs_pagemix.h"
+#include "vs_perf.h"
+#include "vs_root.h"
+
+#define KMOD_ADDS "loading vmscope.ko would add each CPU's TLB state: the " \
+	"address space it has loaded, lazy TLB mode, and the ASID (PCID) " \
+	"generations it holds"
+
+struct opts {
+	struct vs_out *out;
+	bool measure;			/* -d or --watch */
+	uint64_t duration_ms;
+	bool watch;
+	uint64_t count;			/* --watch samples, 0: until stopped */
+	bool trace;			/* not --no-trace */
+	bool perf;			/* not --no-perf */
+	uint64_t top;			/* processes in the tlb_flush table */
+	pid_t *pids;			/* PID arguments */
+	size_t npids;
+	int sel[64];			/* -o: process table columns */
+	size_t nsel;
+	bool kmod;			/* vmscope.ko is loaded (not read yet) */
+	bool have_tlb;			/* the geometry below was decoded */
+	struct vs_tlbinfo tlb;
+};
+
+/* ---- measure.c -------------------------------------------------------- */
+
+/* The tlb_flush reasons of the kernel's print format (include/linux/
+ * mm_types.h); codes past the last are counted as "reason N". */
+#define REASONS_MAX 8
+
+/* One measurement over a duration. */
+struct measure;
+
+/* Start measuring: read the TLB interrupts, start the trace (root) and
+ * the hardware counters. What cannot be started is said once and left
+ * out. Returns NULL only when out of memory or the TLB row is missing
+ * (*@status set). */
+struct measure *measure_start(const struct opts *o, struct vs_root *root,
+			      int *status);
+
+/* End the interval: drain the trace, read the counters and the interrupts
+ * again; print (text or JSON members of the open object). The trace and
+ * counters keep running for the next interval. Returns a VS_EXIT_*. */
+int measure_interval(const struct opts *o, struct vs_root *root,
+		     struct measure *m);
+
+/* Stop everything and free @m: the tracefs instance is removed. Safe to
+ * call twice, and from the exit paths (measure_cleanup). */
+void measure_stop(struct measure *m);
+
+/* Remove the tracefs instance of the running measurement, if any: called
+ * at exit, and before dying of a signal or a closed pipe. */
+void measure_cleanup(void);
+
+/* Hardware counters of one process over the last interval, for process.c:
+ * false when not counted. */
+bool measure_pid_misses(const struct measure *m, pid_t pid,
+			enum vs_perf_ev ev, uint64_t *count);
+
+/* tlb:tlb_flush events of the threads of @pid in the last interval. */
+bool measure_pid_flushes(const struct measure *m, pid_t pid, uint64_t *n);
+
+/* ---- process.c -------------------------------------------------------- */
+
+/* The columns of the process table. */
+extern const struct vs_col proc_cols[];
+extern const size_t proc_ncols;
+size_t proc_default_cols(const struct opts *o, int *sel);
+
+/* Print the processes' tables ("processes" and "pagesizes"); @m may be
+ * NULL (no measurement). Returns a VS_EXIT_* status. */
+int show_processes(const struct opts *o, struct vs_root *root,
+		   const struct measure *m);
+
+/* Leave at once for a closed stdout, after removing the instance. */
+noreturn void closed_pipe(void);
+
+#endif
