@@ -56,7 +56,8 @@ static const struct vs_kmod_ops fd_ops = {
 	.close = fd_close,
 };
 
-bool vs_kmod_loaded(void)
+/* The module's sysfs directory is there (the live system). */
+static bool module_in_sysfs(void)
 {
 	return access("/sys/module/" VS_KMOD_NAME, F_OK) == 0;
 }
@@ -166,7 +167,7 @@ int vs_kmod_open(struct vs_root *r, struct vs_kmod **out, struct vs_err *e)
 	if (fd < 0) {
 		err = errno;
 		if (err == ENOENT || err == ENXIO || err == ENODEV) {
-			if (vs_kmod_loaded()) {
+			if (module_in_sysfs()) {
 				vs_err_sys(e, ENOENT, "open", VS_KMOD_DEVICE);
 				vs_err_hint(e, "vmscope.ko is loaded but its "
 					    "device is missing: is devtmpfs "
@@ -359,7 +360,7 @@ static int bad_zone(struct vs_err *e, const struct vs_kmod_zone *z,
 
 /* Check a zone record and copy it into @out. */
 static int zone_from(const struct vs_kmod *k, const struct vs_kmod_zone *z,
-		     struct vs_buddy_zone *out, struct vs_err *e)
+		     struct vs_km_buddy_zone *out, struct vs_err *e)
 {
 	unsigned o, mt;
 
@@ -433,12 +434,12 @@ static int zone_from(const struct vs_kmod *k, const struct vs_kmod_zone *z,
 	return 0;
 }
 
-int vs_kmod_buddy(struct vs_kmod *k, struct vs_buddy **out, struct vs_err *e)
+int vs_kmod_buddy(struct vs_kmod *k, struct vs_km_buddy **out, struct vs_err *e)
 {
 	const struct vs_kmod_zone *zr;
 	const struct vs_kmod_pcp *pr;
 	struct list_reply rep;
-	struct vs_buddy *b;
+	struct vs_km_buddy *b;
 	size_t i, zi = 0;
 	int err;
 
@@ -470,7 +471,7 @@ int vs_kmod_buddy(struct vs_kmod *k, struct vs_buddy **out, struct vs_err *e)
 	/* Per-CPU records come grouped by zone, in the zones' order. */
 	for (i = 0; i < rep.naux; i++) {
 		const struct vs_kmod_pcp *p = &pr[i];
-		struct vs_buddy_pcp *d = &b->pcp[i];
+		struct vs_km_buddy_pcp *d = &b->pcp[i];
 
 		while (zi < b->nzones && (b->zones[zi].node != (int)p->node ||
 					  b->zones[zi].zone != (int)p->zone))
@@ -498,13 +499,13 @@ int vs_kmod_buddy(struct vs_kmod *k, struct vs_buddy **out, struct vs_err *e)
 	*out = b;
 	return 0;
 fail:
-	vs_buddy_free(b);
+	vs_km_buddy_free(b);
 	free(rep.buf);
 	free(rep.aux);
 	return err;
 }
 
-void vs_buddy_free(struct vs_buddy *b)
+void vs_km_buddy_free(struct vs_km_buddy *b)
 {
 	if (!b)
 		return;
@@ -546,9 +547,9 @@ static int bad_cache(struct vs_err *e, const struct vs_kmod_cache *c,
 /* Check cache record @i with its node records, and copy them. */
 static int cache_from(const struct vs_kmod *k, const struct vs_kmod_cache *c,
 		      size_t i, const struct vs_kmod_slab_node *nr,
-		      size_t nnodes, struct vs_slab *s, struct vs_err *e)
+		      size_t nnodes, struct vs_km_slab *s, struct vs_err *e)
 {
-	struct vs_slab_cache *d = &s->caches[i];
+	struct vs_km_slab_cache *d = &s->caches[i];
 	uint64_t sum[6] = { 0 };
 	size_t j;
 
@@ -601,7 +602,7 @@ static int cache_from(const struct vs_kmod *k, const struct vs_kmod_cache *c,
 		return bad_cache(e, c, i, "more objects in use than slots");
 	for (j = 0; j < c->node_count; j++) {
 		const struct vs_kmod_slab_node *n = &nr[s->nnodes];
-		struct vs_slab_node *dn = &s->nodes[s->nnodes];
+		struct vs_km_slab_node *dn = &s->nodes[s->nnodes];
 
 		if (n->cache != i || n->node >= k->info.nr_node_ids)
 			return bad_cache(e, c, i, "a node record of another "
@@ -635,10 +636,10 @@ static int cache_from(const struct vs_kmod *k, const struct vs_kmod_cache *c,
 	return 0;
 }
 
-int vs_kmod_slab(struct vs_kmod *k, struct vs_slab **out, struct vs_err *e)
+int vs_kmod_slab(struct vs_kmod *k, struct vs_km_slab **out, struct vs_err *e)
 {
 	struct list_reply rep;
-	struct vs_slab *s;
+	struct vs_km_slab *s;
 	size_t i;
 	int err;
 
@@ -677,13 +678,13 @@ int vs_kmod_slab(struct vs_kmod *k, struct vs_slab **out, struct vs_err *e)
 	*out = s;
 	return 0;
 fail:
-	vs_slab_free(s);
+	vs_km_slab_free(s);
 	free(rep.buf);
 	free(rep.aux);
 	return err;
 }
 
-void vs_slab_free(struct vs_slab *s)
+void vs_km_slab_free(struct vs_km_slab *s)
 {
 	if (!s)
 		return;
@@ -722,11 +723,11 @@ static bool pcid_ok(const struct vs_kmod_cpu *c)
 	       (!c->pcid || c->asid == c->pcid - 1);
 }
 
-int vs_kmod_tlb(struct vs_kmod *k, struct vs_tlb **out, struct vs_err *e)
+int vs_kmod_tlb(struct vs_kmod *k, struct vs_km_tlb **out, struct vs_err *e)
 {
 	const struct vs_kmod_cpu *cr;
 	struct list_reply rep;
-	struct vs_tlb *t;
+	struct vs_km_tlb *t;
 	size_t i;
 	int err;
 
@@ -748,7 +749,7 @@ int vs_kmod_tlb(struct vs_kmod *k, struct vs_tlb **out, struct vs_err *e)
 	t->since_ns = k->info.trace_since_ns;
 	for (i = 0; i < rep.n; i++) {
 		const struct vs_kmod_cpu *c = &cr[i];
-		struct vs_tlb_cpu *d = &t->cpus[i];
+		struct vs_km_tlb_cpu *d = &t->cpus[i];
 
 		if (c->cpu >= k->info.nr_cpu_ids ||
 		    (i > 0 && c->cpu <= cr[i - 1].cpu) ||
@@ -795,12 +796,12 @@ int vs_kmod_tlb(struct vs_kmod *k, struct vs_tlb **out, struct vs_err *e)
 	*out = t;
 	return 0;
 fail:
-	vs_tlb_free(t);
+	vs_km_tlb_free(t);
 	free(rep.buf);
 	return err;
 }
 
-void vs_tlb_free(struct vs_tlb *t)
+void vs_km_tlb_free(struct vs_km_tlb *t)
 {
 	if (!t)
 		return;

@@ -66,9 +66,8 @@ void vs_kmod_close(struct vs_kmod *k);
  * features, sizes, versions). Valid until vs_kmod_close(). */
 const struct vs_kmod_info *vs_kmod_info(const struct vs_kmod *k);
 
-/* Whether the module is loaded on the live system, without opening it
- * (/sys/module/vmscope). */
-bool vs_kmod_loaded(void);
+/* Whether the module is loaded without opening it: vs_kmod_loaded() in
+ * vs_source.h (it looks below a root). */
 
 /* The views, for vs_kmod_adds(). */
 enum vs_kmod_view {
@@ -86,7 +85,7 @@ const char *vs_kmod_adds(enum vs_kmod_view view);
 
 /* How a count was obtained: VS_COUNT_* of vs_kmod_abi.h. EXACT and
  * DERIVED are exact; LOWER_BOUND is "at least"; ABSENT: no such list. */
-struct vs_buddy_zone {
+struct vs_km_buddy_zone {
 	int node;			/* NUMA node */
 	int zone;			/* zone index in the node */
 	char name[16];			/* "DMA", "DMA32", "Normal", ... */
@@ -105,7 +104,7 @@ struct vs_buddy_zone {
 	size_t pcp_first, pcp_count;	/* its per-CPU lists in vs_buddy.pcp */
 };
 
-struct vs_buddy_pcp {
+struct vs_km_buddy_pcp {
 	int node, zone, cpu;
 	int count;			/* pages on the CPU's lists */
 	int high, batch;
@@ -113,19 +112,19 @@ struct vs_buddy_pcp {
 
 /* One snapshot of every populated zone (each order of a zone is read in
  * one hold of its lock; zones one after another). */
-struct vs_buddy {
+struct vs_km_buddy {
 	size_t nzones;
-	struct vs_buddy_zone *zones;	/* by node, then zone index */
+	struct vs_km_buddy_zone *zones;	/* by node, then zone index */
 	size_t npcp;
-	struct vs_buddy_pcp *pcp;	/* by zone, then CPU */
+	struct vs_km_buddy_pcp *pcp;	/* by zone, then CPU */
 	unsigned page_shift;
 };
 
 /* Read the buddy allocator's state. *@out must be freed with
- * vs_buddy_free(). Returns 0 or a negative errno (with @e set). */
-int vs_kmod_buddy(struct vs_kmod *k, struct vs_buddy **out,
+ * vs_km_buddy_free(). Returns 0 or a negative errno (with @e set). */
+int vs_kmod_buddy(struct vs_kmod *k, struct vs_km_buddy **out,
 		  struct vs_err *e);
-void vs_buddy_free(struct vs_buddy *b);
+void vs_km_buddy_free(struct vs_km_buddy *b);
 
 /* "Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate"
  * (as /proc/pagetypeinfo names them), or NULL. */
@@ -133,7 +132,7 @@ const char *vs_migratetype_name(int mt);
 
 /* ---- slab (vmslab) -------------------------------------------------- */
 
-struct vs_slab_cache {
+struct vs_km_slab_cache {
 	char name[VS_KMOD_NAME_LEN];	/* as /proc/slabinfo */
 	char sysfs_name[VS_KMOD_NAME_LEN];	/* in /sys/kernel/slab */
 	uint64_t flags;			/* raw slab_flags_t */
@@ -151,22 +150,22 @@ struct vs_slab_cache {
 	size_t node_first, node_count;	/* its rows in vs_slab.nodes */
 };
 
-struct vs_slab_node {
+struct vs_km_slab_node {
 	size_t cache;			/* index in vs_slab.caches */
 	int node;
 	uint64_t slabs, objects, total_objects;
 	uint64_t partial_slabs, partial_objects, cpu_slabs;
 };
 
-struct vs_slab {
+struct vs_km_slab {
 	size_t ncaches;
-	struct vs_slab_cache *caches;	/* in creation order */
+	struct vs_km_slab_cache *caches;	/* in creation order */
 	size_t nnodes;
-	struct vs_slab_node *nodes;	/* by cache, then node */
+	struct vs_km_slab_node *nodes;	/* by cache, then node */
 };
 
-int vs_kmod_slab(struct vs_kmod *k, struct vs_slab **out, struct vs_err *e);
-void vs_slab_free(struct vs_slab *s);
+int vs_kmod_slab(struct vs_kmod *k, struct vs_km_slab **out, struct vs_err *e);
+void vs_km_slab_free(struct vs_km_slab *s);
 
 /* The name of ABI flag bit @bit (0 .. VS_SLAB_F__COUNT - 1) as in the
  * kernel's linux/slab.h without "SLAB_" ("HWCACHE_ALIGN"), or NULL. */
@@ -174,7 +173,7 @@ const char *vs_slab_flag_name(unsigned bit);
 
 /* ---- TLB (vmtlb) ---------------------------------------------------- */
 
-struct vs_tlb_cpu {
+struct vs_km_tlb_cpu {
 	int cpu;
 	bool online;			/* when false, only the counts are set */
 	bool lazy, mm_loaded, kernel_mm, idle, kthread, pcid_on;
@@ -192,15 +191,15 @@ struct vs_tlb_cpu {
 	uint64_t flush_pages[VS_KMOD_TLB_REASONS];
 };
 
-struct vs_tlb {
+struct vs_km_tlb {
 	size_t ncpus;
-	struct vs_tlb_cpu *cpus;	/* every possible CPU, by id */
+	struct vs_km_tlb_cpu *cpus;	/* every possible CPU, by id */
 	bool counting;			/* flushes are being counted */
 	uint64_t since_ns;		/* since then (CLOCK_BOOTTIME) */
 };
 
-int vs_kmod_tlb(struct vs_kmod *k, struct vs_tlb **out, struct vs_err *e);
-void vs_tlb_free(struct vs_tlb *t);
+int vs_kmod_tlb(struct vs_kmod *k, struct vs_km_tlb **out, struct vs_err *e);
+void vs_km_tlb_free(struct vs_km_tlb *t);
 
 /* "task switch", "remote shootdown", "local shootdown",
  * "local mm shootdown", "remote send IPI", "other"; NULL past them. */

@@ -8,6 +8,7 @@
 
 #include "unit.h"
 #include "vs_kmod.h"
+#include "vs_source.h"
 
 /* ---- the fake kernel ------------------------------------------------ */
 
@@ -388,7 +389,9 @@ static void test_open_sysroot_and_absent(void **state)
 	assert_int_equal(err, -ENOENT);
 	assert_non_null(strstr(e.msg, "not loaded"));
 	assert_non_null(strstr(e.hint, "modprobe vmscope"));
-	assert_false(vs_kmod_loaded());
+	assert_int_equal(vs_root_new(NULL, &r, &e), 0);
+	assert_false(vs_kmod_loaded(r));
+	vs_root_unref(r);
 	assert_non_null(strstr(vs_kmod_adds(VS_KMOD_VIEW_BUDDY), "100,000"));
 	assert_non_null(strstr(vs_kmod_adds(VS_KMOD_VIEW_WALK), "PGD to PTE"));
 }
@@ -399,7 +402,7 @@ static void test_buddy(void **state)
 {
 	struct fake *f = new_fake();
 	struct vs_kmod *k = open_fake(f);
-	struct vs_buddy *b;
+	struct vs_km_buddy *b;
 	struct vs_err e;
 
 	assert_int_equal(vs_kmod_buddy(k, &b, &e), 0);
@@ -417,7 +420,7 @@ static void test_buddy(void **state)
 	assert_int_equal(b->zones[1].pcp_count, 2);
 	assert_int_equal(b->pcp[3].count, 11);
 	assert_int_equal(b->pcp[3].cpu, 1);
-	vs_buddy_free(b);
+	vs_km_buddy_free(b);
 	assert_string_equal(vs_migratetype_name(VS_MT_HIGHATOMIC), "HighAtomic");
 	assert_null(vs_migratetype_name(VS_MT__COUNT));
 	vs_kmod_close(k);
@@ -428,7 +431,7 @@ static void test_buddy_grows_and_gives_up(void **state)
 {
 	struct fake *f = new_fake();
 	struct vs_kmod *k = open_fake(f);
-	struct vs_buddy *b;
+	struct vs_km_buddy *b;
 	struct vs_err e;
 
 	/* A module that always has more to say: each try is a new
@@ -456,7 +459,7 @@ static void test_buddy_hostile(void **state)
 {
 	struct fake *f = new_fake();
 	struct vs_kmod *k = open_fake(f);
-	struct vs_buddy *b;
+	struct vs_km_buddy *b;
 	struct vs_err e;
 
 	/* The lists of an order must add up to its free blocks. */
@@ -469,7 +472,7 @@ static void test_buddy_hostile(void **state)
 	f->zones[0].free[2][VS_MT_MOVABLE] = 1;
 	assert_int_equal(vs_kmod_buddy(k, &b, &e), 0);
 	assert_int_equal(b->zones[0].free[2][VS_MT_MOVABLE], 1);
-	vs_buddy_free(b);
+	vs_km_buddy_free(b);
 	f->zones[0].free[2][VS_MT_MOVABLE] = 1000;
 	assert_int_equal(vs_kmod_buddy(k, &b, &e), -EBADMSG);
 
@@ -519,7 +522,7 @@ static void test_slab(void **state)
 {
 	struct fake *f = new_fake();
 	struct vs_kmod *k = open_fake(f);
-	struct vs_slab *s;
+	struct vs_km_slab *s;
 	struct vs_err e;
 
 	assert_int_equal(vs_kmod_slab(k, &s, &e), 0);
@@ -531,7 +534,7 @@ static void test_slab(void **state)
 	assert_int_equal(s->nodes[3].cache, 1);
 	assert_int_equal(s->nodes[3].node, 1);
 	assert_int_equal(s->nodes[3].objects, 301);
-	vs_slab_free(s);
+	vs_km_slab_free(s);
 	assert_string_equal(vs_slab_flag_name(4), "HWCACHE_ALIGN");
 	assert_string_equal(vs_slab_flag_name(19), "RECLAIM_ACCOUNT");
 	assert_null(vs_slab_flag_name(VS_SLAB_F__COUNT));
@@ -573,7 +576,7 @@ static void test_tlb(void **state)
 {
 	struct fake *f = new_fake();
 	struct vs_kmod *k = open_fake(f);
-	struct vs_tlb *t;
+	struct vs_km_tlb *t;
 	struct vs_err e;
 
 	assert_int_equal(vs_kmod_tlb(k, &t, &e), 0);
@@ -587,7 +590,7 @@ static void test_tlb(void **state)
 	assert_string_equal(t->cpus[0].comm, "worker");
 	assert_int_equal(t->cpus[0].flushes[VS_TLB_REMOTE_SHOOTDOWN], 10);
 	assert_int_equal(t->cpus[0].flush_all[VS_TLB_REMOTE_SHOOTDOWN], 4);
-	vs_tlb_free(t);
+	vs_km_tlb_free(t);
 	assert_string_equal(vs_tlb_reason_name(VS_TLB_REMOTE_SEND_IPI),
 			    "remote send IPI");
 	assert_null(vs_tlb_reason_name(-1));

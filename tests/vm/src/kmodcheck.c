@@ -359,12 +359,12 @@ static bool same_rows(const struct zrow *a, int na, const struct zrow *b,
 }
 
 /* The module's nr_free as buddyinfo rows. */
-static int buddy_rows(const struct vs_buddy *b, struct zrow *rows)
+static int buddy_rows(const struct vs_km_buddy *b, struct zrow *rows)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < b->nzones && n < MAXZ; i++, n++) {
-		const struct vs_buddy_zone *z = &b->zones[i];
+		const struct vs_km_buddy_zone *z = &b->zones[i];
 
 		rows[n].node = z->node;
 		snprintf(rows[n].zone, sizeof(rows[n].zone), "%s", z->name);
@@ -519,13 +519,13 @@ static void budget_rules(const long *len, unsigned budget, unsigned char *q)
  * budget rules make of pagetypeinfo's list lengths. Exact and derived counts must be equal; a lower bound must
  * not exceed the real count; pagetypeinfo's capped ">100000" must be
  * at most the module's. */
-static bool pt_matches(const struct vs_buddy *b, const struct ptrow *rows,
+static bool pt_matches(const struct vs_km_buddy *b, const struct ptrow *rows,
 		       int n, unsigned budget, char *why, size_t wsize)
 {
 	int matched = 0;
 
 	for (size_t i = 0; i < b->nzones; i++) {
-		const struct vs_buddy_zone *z = &b->zones[i];
+		const struct vs_km_buddy_zone *z = &b->zones[i];
 		long len[VS_KMOD_ORDERS][VS_MT__COUNT];
 
 		for (unsigned o = 0; o < VS_KMOD_ORDERS; o++)
@@ -667,14 +667,14 @@ static int read_zoneinfo(struct zinfo *zi, int max)
 }
 
 /* Compare the populated zones of zoneinfo with the module's. */
-static bool zi_matches(const struct vs_buddy *b, const struct zinfo *zi,
+static bool zi_matches(const struct vs_km_buddy *b, const struct zinfo *zi,
 		       int n, char *why, size_t wsize)
 {
 	size_t seen = 0;
 
 	for (int i = 0; i < n; i++) {
 		const struct zinfo *r = &zi[i];
-		const struct vs_buddy_zone *z = NULL;
+		const struct vs_km_buddy_zone *z = NULL;
 
 		if (!r->present)
 			continue;	/* buddyinfo and BUDDY skip these */
@@ -712,7 +712,7 @@ static bool zi_matches(const struct vs_buddy *b, const struct zinfo *zi,
 			return false;
 		}
 		for (int c = 0; c < r->ncpu; c++) {
-			const struct vs_buddy_pcp *p = &b->pcp[z->pcp_first + c];
+			const struct vs_km_buddy_pcp *p = &b->pcp[z->pcp_first + c];
 
 			if (p->cpu != r->cpu[c] || p->count != r->count[c] ||
 			    p->high != r->phigh[c] || p->batch != r->batch[c]) {
@@ -745,7 +745,7 @@ static int cmd_buddy(bool small_budget)
 
 	_Static_assert(SMALL_BUDGET == 1, "the tag says 1");
 	struct vs_kmod *k = open_kmod();
-	struct vs_buddy *b = NULL;
+	struct vs_km_buddy *b = NULL;
 	struct vs_err e;
 	char why[512] = "";
 	int t, na, nm, nb, q[4] = { 0 };
@@ -758,7 +758,7 @@ static int cmd_buddy(bool small_budget)
 	/* nr_free per order against /proc/buddyinfo. */
 	ok = false;
 	for (t = 1; t <= TRIES && !ok; t++) {
-		vs_buddy_free(b);
+		vs_km_buddy_free(b);
 		b = NULL;
 		na = read_buddyinfo(a);
 		if (vs_kmod_buddy(k, &b, &e) < 0)
@@ -790,7 +790,7 @@ static int cmd_buddy(bool small_budget)
 		int n1, n2;
 
 		n1 = read_pagetypeinfo(pa, MAXZ * 8);
-		vs_buddy_free(b);
+		vs_km_buddy_free(b);
 		b = NULL;
 		if (vs_kmod_buddy(k, &b, &e) < 0)
 			break;
@@ -808,7 +808,7 @@ static int cmd_buddy(bool small_budget)
 
 	/* Counts that had to be derived or bounded: how often. */
 	for (size_t i = 0; b && i < b->nzones; i++) {
-		const struct vs_buddy_zone *z = &b->zones[i];
+		const struct vs_km_buddy_zone *z = &b->zones[i];
 
 		for (unsigned o = 0; o < z->orders; o++)
 			for (int mt = 0; mt < VS_MT__COUNT; mt++)
@@ -832,7 +832,7 @@ static int cmd_buddy(bool small_budget)
 		int n1 = read_zoneinfo(za, MAXZ), n2;
 		char w2[512];
 
-		vs_buddy_free(b);
+		vs_km_buddy_free(b);
 		b = NULL;
 		if (vs_kmod_buddy(k, &b, &e) < 0)
 			break;
@@ -844,7 +844,7 @@ static int cmd_buddy(bool small_budget)
 	if (!tap(ok && b, "BUDDY%s: watermarks, zone sizes, free pages and "
 		 "per-CPU lists equal /proc/zoneinfo (attempt %d)", tag, t - 1))
 		diag("%s", b ? why : e.msg);
-	vs_buddy_free(b);
+	vs_km_buddy_free(b);
 	vs_kmod_close(k);
 	return failures ? 1 : 0;
 }
@@ -938,7 +938,7 @@ static int cmd_slab(void)
 {
 	static struct srow a[4096], bb[4096];
 	struct vs_kmod *k = open_kmod();
-	struct vs_slab *s = NULL;
+	struct vs_km_slab *s = NULL;
 	struct vs_err e;
 	bool *done = NULL;
 	size_t ndone = 0, ncaches = 0;
@@ -952,7 +952,7 @@ static int cmd_slab(void)
 	 * not move for it. */
 	for (t = 1; t <= TRIES; t++) {
 		na = read_slabinfo(a, 4096);
-		vs_slab_free(s);
+		vs_km_slab_free(s);
 		s = NULL;
 		if (vs_kmod_slab(k, &s, &e) < 0)
 			break;
@@ -966,7 +966,7 @@ static int cmd_slab(void)
 		ndone = 0;
 		missing = 0;
 		for (size_t i = 0; i < s->ncaches; i++) {
-			const struct vs_slab_cache *c = &s->caches[i];
+			const struct vs_km_slab_cache *c = &s->caches[i];
 			const struct srow *r1 = find_srow(a, na, c->name);
 			const struct srow *r2 = find_srow(bb, nb, c->name);
 			struct srow m;
@@ -1035,7 +1035,7 @@ static int cmd_slab(void)
 		char w1[256] = "", w3[256] = "";
 
 		for (size_t i = 0; i < s->ncaches; i++) {
-			const struct vs_slab_cache *c = &s->caches[i];
+			const struct vs_km_slab_cache *c = &s->caches[i];
 			uint64_t tot, nodes[64];
 			bool node_ok = false;
 
@@ -1078,8 +1078,8 @@ static int cmd_slab(void)
 			/* Partial slabs per node drift: re-read the module
 			 * until both agree (a few tries). */
 			for (int tt = 0; tt < 10 && !node_ok; tt++) {
-				struct vs_slab *s2 = NULL;
-				const struct vs_slab_cache *c2;
+				struct vs_km_slab *s2 = NULL;
+				const struct vs_km_slab_cache *c2;
 
 				if (!sysfs_nodes(c->sysfs_name, "partial",
 						 &tot, nodes, 64))
@@ -1089,7 +1089,7 @@ static int cmd_slab(void)
 				} else {
 					if (vs_kmod_slab(k, &s2, &e) < 0 ||
 					    s2->ncaches != s->ncaches) {
-						vs_slab_free(s2);
+						vs_km_slab_free(s2);
 						continue;
 					}
 					c2 = &s2->caches[i];
@@ -1097,14 +1097,14 @@ static int cmd_slab(void)
 				node_ok = c2->partial_slabs == tot;
 				for (size_t j = 0; node_ok &&
 				     j < c2->node_count; j++) {
-					const struct vs_slab_node *n =
+					const struct vs_km_slab_node *n =
 						&(tt ? s2 : s)->nodes[c2->node_first + j];
 
 					node_ok = n->node < 64 &&
 						  n->partial_slabs ==
 						  nodes[n->node];
 				}
-				vs_slab_free(s2);
+				vs_km_slab_free(s2);
 			}
 			if (!node_ok) {
 				node_bad++;
@@ -1137,7 +1137,7 @@ static int cmd_slab(void)
 		    vs_kmod_info(k)->online_nodes, nodes_total);
 	}
 	free(done);
-	vs_slab_free(s);
+	vs_km_slab_free(s);
 	vs_kmod_close(k);
 	return failures ? 1 : 0;
 }
@@ -1742,7 +1742,7 @@ static void flush_work(void)
 	munmap(shared, 4096);
 }
 
-static void sum_flushes(const struct vs_tlb *t, uint64_t *out)
+static void sum_flushes(const struct vs_km_tlb *t, uint64_t *out)
 {
 	memset(out, 0, sizeof(uint64_t) * VS_KMOD_TLB_REASONS);
 	for (size_t i = 0; i < t->ncpus; i++)
@@ -1786,7 +1786,7 @@ static bool trace_counts(uint64_t *out)
 static int cmd_tlb(void)
 {
 	struct vs_kmod *k = open_kmod();
-	struct vs_tlb *t = NULL;
+	struct vs_km_tlb *t = NULL;
 	struct leaves l = { 0 };
 	struct vs_pt_stats st;
 	struct vs_err e;
@@ -1822,7 +1822,7 @@ static int cmd_tlb(void)
 	    "us (owner %d)", t->cpus[0].task_tgid, t->cpus[0].comm,
 	    t->cpus[0].owner_tgid);
 	for (size_t i = 0; i < t->ncpus; i++) {
-		const struct vs_tlb_cpu *c = &t->cpus[i];
+		const struct vs_km_tlb_cpu *c = &t->cpus[i];
 
 		if (c->online)
 			diag("CPU %d: %s%s pid %d '%s' mm %" PRIu64 " gen %"
@@ -1833,7 +1833,7 @@ static int cmd_tlb(void)
 			     c->asid, c->cr3, c->lazy ? " lazy" : "",
 			     c->mm_loaded ? " loaded" : "");
 	}
-	vs_tlb_free(t);
+	vs_km_tlb_free(t);
 	t = NULL;
 
 	/* CPU 1: a spinner pinned there must be what it runs, with its mm
@@ -1847,7 +1847,7 @@ static int cmd_tlb(void)
 	}
 	for (tries = 0; tries < 50 && !found; tries++) {
 		usleep(100000);
-		vs_tlb_free(t);
+		vs_km_tlb_free(t);
 		t = NULL;
 		if (vs_kmod_tlb(k, &t, &e) < 0 || t->ncpus < 2)
 			break;
@@ -1857,7 +1857,7 @@ static int cmd_tlb(void)
 	if (vs_kmod_walk(k, spinner, 0, 4096, collect, &l, &st, &e) < 0)
 		diag_err(&e);
 	if (t && t->ncpus >= 2) {
-		const struct vs_tlb_cpu *c = &t->cpus[1];
+		const struct vs_km_tlb_cpu *c = &t->cpus[1];
 		bool pcid = vs_kmod_info(k)->features & VS_KMOD_F_PCID;
 
 		tap(found && !strcmp(c->comm, "vmscope-spin") &&
@@ -1882,7 +1882,7 @@ static int cmd_tlb(void)
 	}
 	kill(spinner, SIGKILL);
 	waitpid(spinner, NULL, 0);
-	vs_tlb_free(t);
+	vs_km_tlb_free(t);
 	t = NULL;
 
 	/* Flush counts against the same tracepoint seen through tracefs,
@@ -1893,7 +1893,7 @@ static int cmd_tlb(void)
 	} else {
 		uint64_t m1[VS_KMOD_TLB_REASONS], m2[VS_KMOD_TLB_REASONS];
 		uint64_t tr[VS_KMOD_TLB_REASONS], d[VS_KMOD_TLB_REASONS];
-		struct vs_tlb *t1 = NULL, *t2 = NULL;
+		struct vs_km_tlb *t1 = NULL, *t2 = NULL;
 		bool same = false;
 		int att;
 
@@ -1903,8 +1903,8 @@ static int cmd_tlb(void)
 			write_file(TRACE "trace", "");
 			write_file(TRACE "events/tlb/tlb_flush/enable", "1");
 			write_file(TRACE "tracing_on", "1");
-			vs_tlb_free(t1);
-			vs_tlb_free(t2);
+			vs_km_tlb_free(t1);
+			vs_km_tlb_free(t2);
 			t1 = t2 = NULL;
 			if (vs_kmod_tlb(k, &t1, &e) < 0)
 				break;
@@ -1937,8 +1937,8 @@ static int cmd_tlb(void)
 			for (int r = 0; r < VS_KMOD_TLB_REASONS; r++)
 				diag("%-20s module +%" PRIu64 ", tracefs %" PRIu64,
 				     vs_tlb_reason_name(r), m2[r] - m1[r], tr[r]);
-		vs_tlb_free(t1);
-		vs_tlb_free(t2);
+		vs_km_tlb_free(t1);
+		vs_km_tlb_free(t2);
 	}
 	free(l.v);
 	vs_kmod_close(k);
