@@ -40,7 +40,7 @@ vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
 vmmap_MAN  := man/vmmap.1
 
-vmphys_SRCS := cmd/vmphys.c
+vmphys_SRCS := $(wildcard cmd/vmphys/*.c)
 vmphys_PKGS := smartcols
 vmphys_MAN  := man/vmphys.1
 
