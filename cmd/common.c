@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "vs_source.h"
 
 static const char *prog = "vmscope";
 
@@ -231,4 +232,64 @@ int cmd_list_columns(const struct vs_col *cols, size_t ncols,
 	if (fmt == VS_OUT_JSON && vs_json_finish(&o.json) < 0)
 		r = -EIO;
 	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
+/* ---- vmscope.ko --------------------------------------------------------- */
+
+void cmd_kmod_open(struct cmd_kmod *m, struct vs_root *r,
+		   enum vs_kmod_view view, bool want, bool json)
+{
+	struct vs_err e;
+
+	memset(m, 0, sizeof(*m));
+	m->view = view;
+	m->loaded = vs_kmod_loaded(r);
+	if (!m->loaded) {
+		if (!json)
+			fprintf(stderr, "%s: note: %s\n", prog,
+				vs_kmod_adds(view));
+		return;
+	}
+	if (!want)
+		return;
+	vs_err_clear(&e);
+	m->err = vs_kmod_open(r, &m->k, &e);
+	if (m->err < 0) {
+		snprintf(m->error, sizeof(m->error), "%s", e.msg);
+		/* --sysroot: the tree's module was never ours to read. */
+		if (vs_root_is_live(r))
+			cmd_warn_err(&e);
+	}
+}
+
+void cmd_kmod_failed(struct cmd_kmod *m, const struct vs_err *e)
+{
+	if (!m->error[0]) {
+		snprintf(m->error, sizeof(m->error), "%s", e->msg);
+		m->err = -(e->code ? e->code : EIO);
+		cmd_warn("%s; going on without vmscope.ko", e->msg);
+		if (e->hint[0])
+			fprintf(stderr, "hint: %s\n", e->hint);
+	}
+	vs_kmod_close(m->k);
+	m->k = NULL;
+}
+
+void cmd_kmod_json(const struct cmd_kmod *m, struct vs_json *j)
+{
+	vs_json_obj_begin(j, "module");
+	vs_json_bool(j, "loaded", m->loaded);
+	vs_json_bool(j, "used", m->used);
+	if (m->error[0])
+		vs_json_str(j, "error", m->error);
+	else
+		vs_json_null(j, "error");
+	vs_json_str(j, "adds", vs_kmod_adds(m->view));
+	vs_json_obj_end(j);
+}
+
+void cmd_kmod_close(struct cmd_kmod *m)
+{
+	vs_kmod_close(m->k);
+	m->k = NULL;
 }

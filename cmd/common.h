@@ -9,6 +9,7 @@
 
 #include "vs_err.h"
 #include "vs_exit.h"
+#include "vs_kmod.h"
 #include "vs_out.h"
 
 /* Set the program name, the locale, and the stdout check at exit. */
@@ -63,6 +64,33 @@ noreturn void cmd_exit_signal(void);
 
 /* Sleep @ms milliseconds; false when a caught signal cut it short. */
 bool cmd_sleep_ms(unsigned long ms);
+
+/* vmscope.ko as a source of a command's figures (vs_kmod.h). */
+struct cmd_kmod {
+	bool loaded;		/* loaded on the system the root stands for */
+	struct vs_kmod *k;	/* open: the command may read its view */
+	bool used;		/* the command took figures from it */
+	char error[1024];	/* why it is loaded but not read, or "" */
+	int err;		/* ... as a negative errno, or 0 */
+	enum vs_kmod_view view;
+};
+
+/* Look for vmscope.ko and, when @want and it is loaded on the live system,
+ * open it (m->k). When it is not loaded, say in one line on stderr what
+ * loading it adds to @view (unless @json: the JSON says it); when it is
+ * loaded but cannot be opened (a user, another ABI), say why once and go
+ * on without it. */
+void cmd_kmod_open(struct cmd_kmod *m, struct vs_root *r,
+		   enum vs_kmod_view view, bool want, bool json);
+
+/* A request to the module failed with @e: say so once, close it, and go
+ * on without it (m->k becomes NULL). */
+void cmd_kmod_failed(struct cmd_kmod *m, const struct vs_err *e);
+
+/* The JSON object "module": loaded, used, error and adds. */
+void cmd_kmod_json(const struct cmd_kmod *m, struct vs_json *j);
+
+void cmd_kmod_close(struct cmd_kmod *m);
 
 /* Print the columns @cols as a table (NAME, TYPE, DESCRIPTION) in @fmt. */
 int cmd_list_columns(const struct vs_col *cols, size_t ncols,
