@@ -6,8 +6,9 @@
  * tracepoint by reason and process and hardware TLB misses); for each PID
  * given, the page sizes that map its memory against the TLB's reach.
  *
- * vmscope.ko (a later issue) will add each CPU's TLB state: measure.c and
- * the cpu object of the JSON are where a second source plugs in.
+ * With vmscope.ko loaded, each CPU's TLB state too (state.c): the address
+ * space it has loaded and its owner, PCID, lazy mode, and the tlb_flush
+ * events the module counts per CPU and reason.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -349,10 +350,7 @@ static void doc_begin(struct opts *o, struct vs_root *root, uint64_t n,
 		vs_json_double(j, "time", (double)ts.tv_sec +
 			       (double)ts.tv_nsec / 1e9, 3);
 		vs_json_u64(j, "sample", n);
-		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", o->kmod);
-		vs_json_str(j, "adds", KMOD_ADDS);
-		vs_json_obj_end(j);
+		cmd_kmod_json(o->km, j);
 		geometry(o, root, said);
 		return;
 	}
@@ -400,6 +398,7 @@ int main(int argc, char **argv)
 {
 	static struct opts o;
 	static struct vs_out out;
+	static struct cmd_kmod km;
 	const char *sysroot = NULL, *outspec = NULL;
 	enum vs_outfmt fmt = VS_OUT_TEXT;
 	bool list_cols = false, bytes = false, raw = false, all = false;
@@ -412,6 +411,7 @@ int main(int argc, char **argv)
 
 	cmd_init("vmtlb");
 	o.out = &out;
+	o.km = &km;
 	o.trace = o.perf = true;
 	o.top = 10;
 	while ((c = getopt_long(argc, argv, "d:w::c:Jo:brnhV", longopts,
@@ -502,17 +502,20 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	atexit(measure_cleanup);
 	cmd_signals_init();
-	o.kmod = vs_kmod_loaded(root);
-	if (!o.kmod && fmt != VS_OUT_JSON)
-		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
+	cmd_kmod_open(&km, root, VS_KMOD_VIEW_TLB, true, fmt == VS_OUT_JSON);
 
 	if (!o.measure) {
+		struct vs_km_tlb *st = state_read(&o);
+
 		doc_begin(&o, root, 1, &said);
 		cmd_status_add(&status, since_boot(&o, root));
+		state_show(&o, st, NULL, 0);
+		vs_km_tlb_free(st);
 		if (o.npids)
 			cmd_status_add(&status, show_processes(&o, root, NULL));
 		if (!doc_end(&o))
 			cmd_status_add(&status, VS_EXIT_FAILURE);
+		cmd_kmod_close(&km);
 		vs_root_unref(root);
 		free(o.pids);
 		return status.status;
@@ -522,6 +525,7 @@ int main(int argc, char **argv)
 
 		m = measure_start(&o, root, &st);
 		if (!m) {
+			cmd_kmod_close(&km);
 			vs_root_unref(root);
 			free(o.pids);
 			return st;
@@ -545,6 +549,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	measure_stop(m);
+	cmd_kmod_close(&km);
 	vs_root_unref(root);
 	free(o.pids);
 	if (cmd_interrupted())
