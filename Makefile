@@ -133,6 +133,13 @@ $(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c $(B)/lib/libvmscope.a
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< \
 		$(B)/lib/libvmscope.a
 
+# The VM suite's check of the commands' figures from the module: it runs
+# the commands and reads procfs itself, sharing no code with the library.
+$(B)/vm/cmdcheck: tests/vm/src/cmdcheck.c tests/vm/src/procfs.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< -lpthread
+
 # The same tree built with sanitizers, for the tests.
 san:
 	$(MAKE) B=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
