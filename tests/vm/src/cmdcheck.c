@@ -5,8 +5,12 @@
  *                         once what loading it adds, their JSON says it is
  *                         not loaded, vmphys --walk and vmslab
  *                         --source=kmod exit 3 with the hint to load it
- *   cmdcheck frag         vmfrag -J against /proc/buddyinfo, pagetypeinfo
- *                         and zoneinfo
+ *   cmdcheck frag [--small-budget]
+ *                         vmfrag -J against /proc/buddyinfo, pagetypeinfo
+ *                         and zoneinfo; vmfrag -t's text against
+ *                         pagetypeinfo, lower bounds shown as ">=N" (with
+ *                         the module loaded with hold_budget=1, some must
+ *                         be)
  *   cmdcheck slab         vmslab -J --source=kmod --nodes against
  *                         /proc/slabinfo and /sys/kernel/slab
  *   cmdcheck walk PID     vmphys --walk -J of a stopped process against
@@ -856,7 +860,130 @@ static bool frag_zoneinfo(const struct jv *zones, const struct zinfo *zi,
 	return true;
 }
 
-static int cmd_frag(void)
+/* vmfrag -t's text: each count per migrate type against pagetypeinfo
+ * read the same before and after, ">=N" (a lower bound of the module, in
+ * the guest's C locale) at most pagetypeinfo's count, plain ones equal,
+ * and TYPES_CAPPED "yes" exactly on the rows with a lower bound. Needs,
+ * with @small_budget, at least one lower bound. */
+static void frag_text(bool small_budget)
+{
+	static struct ptrow pa[MAXZ * 8], pb[MAXZ * 8];
+	char list[512] = "NODE,ZONE,ORDER,TYPES_CAPPED", why[512] = "";
+	char *argv[] = { "vmfrag", "-t", "-r", "-o", list, NULL };
+	const char *types[16];
+	int ntypes = 0, t, cells = 0, lower = 0;
+	bool ok = false;
+
+	for (int i = 0, n = read_pagetypeinfo(pa, MAXZ * 8); i < n; i++) {
+		bool seen = false;
+
+		for (int k = 0; k < ntypes; k++)
+			seen |= !strcmp(types[k], pa[i].type);
+		if (!seen && ntypes < 16) {
+			size_t len = strlen(list);
+
+			types[ntypes++] = pa[i].type;
+			snprintf(list + len, sizeof(list) - len, ",%s",
+				 pa[i].type);
+		}
+	}
+	for (t = 1; t <= TRIES && !ok; t++) {
+		int na = read_pagetypeinfo(pa, MAXZ * 8), nb;
+		char *line, *save = NULL;
+		struct run r;
+		bool bad = false;
+
+		if (run(&r, argv) < 0 || r.status != 0) {
+			tap(false, "%s exits with %d", cmdline(argv), r.status);
+			diag_text(r.err, 5);
+			run_free(&r);
+			return;
+		}
+		nb = read_pagetypeinfo(pb, MAXZ * 8);
+		if (!same_pt(pa, na, pb, nb)) {
+			run_free(&r);
+			continue;
+		}
+		cells = lower = 0;
+		line = strtok_r(r.out, "\n", &save);	/* the heading */
+		while (!bad && (line = strtok_r(NULL, "\n", &save))) {
+			char zone[32], yes[8], *p;
+			int node, order, off, row_lower = 0;
+
+			if (sscanf(line, "%d %31s %d %7s%n", &node, zone, &order,
+				   yes, &off) != 4) {
+				snprintf(why, sizeof(why), "a line not in the "
+					 "columns asked: '%s'", line);
+				bad = true;
+				break;
+			}
+			p = line + off;
+			for (int k = 0; k < ntypes && !bad; k++) {
+				const struct ptrow *pr = NULL;
+				bool ge;
+				uint64_t v, pv;
+				char *end;
+
+				p += strspn(p, " ");
+				/* ">=" in the C locale, U+2265 in UTF-8 */
+				ge = !strncmp(p, ">=", 2) ||
+				     !strncmp(p, "\xe2\x89\xa5", 3);
+				v = strtoull(p + (ge ? (*p == '>' ? 2 : 3) : 0),
+					     &end, 10);
+				for (int i = 0; i < na; i++)
+					if (pa[i].node == node &&
+					    !strcmp(pa[i].zone, zone) &&
+					    !strcmp(pa[i].type, types[k]))
+						pr = &pa[i];
+				if (end == p || !pr || order >= pr->n) {
+					snprintf(why, sizeof(why), "node %d %s "
+						 "order %d %s: '%s'", node, zone,
+						 order, types[k], p);
+					bad = true;
+					break;
+				}
+				pv = pr->v[order] & ~PT_OVER;
+				p = end;
+				cells++;
+				row_lower += ge;
+				/* Past pagetypeinfo's cap, the module's
+				 * count is at least the cap. */
+				if (ge ? v > pv : (pr->v[order] & PT_OVER) ?
+				    v < pv : v != pv) {
+					snprintf(why, sizeof(why), "node %d %s "
+						 "order %d %s: vmfrag %s%" PRIu64
+						 ", pagetypeinfo %" PRIu64, node,
+						 zone, order, types[k],
+						 ge ? ">=" : "", v, pv);
+					bad = true;
+				}
+			}
+			if (!bad && !strcmp(yes, "yes") != (row_lower > 0)) {
+				snprintf(why, sizeof(why), "node %d %s order "
+					 "%d: TYPES_CAPPED %s with %d lower "
+					 "bounds", node, zone, order, yes,
+					 row_lower);
+				bad = true;
+			}
+			lower += row_lower;
+		}
+		ok = !bad && cells > 0 && (!small_budget || lower > 0);
+		if (!bad && !ok)
+			snprintf(why, sizeof(why), "no lower bound (>=N) in "
+				 "%d counts", cells);
+		run_free(&r);
+	}
+	if (!why[0] && !ok)
+		snprintf(why, sizeof(why), "pagetypeinfo never read the same "
+			 "twice");
+	if (!tap(ok, "vmfrag -t with vmscope.ko%s: %d counts per migrate "
+		 "type equal /proc/pagetypeinfo, %d lower bounds shown as >=N "
+		 "and at most it, TYPES_CAPPED on their rows (%d attempts)",
+		 small_budget ? " (hold_budget=1)" : "", cells, lower, t - 1))
+		diag("%s", why);
+}
+
+static int cmd_frag(bool small_budget)
 {
 	static struct zrow a[MAXZ], b[MAXZ];
 	static struct ptrow pa[MAXZ * 8], pb[MAXZ * 8];
@@ -948,6 +1075,7 @@ static int cmd_frag(void)
 		 "and each CPU's list's high and batch equal /proc/zoneinfo "
 		 "(%d attempts)", t))
 		diag("%s", wz);
+	frag_text(small_budget);
 	if (!tap(used && ok_p && lists > 0, "vmfrag -J with vmscope.ko: the "
 		 "pages on %d per-CPU lists (of the CPUs vmfrag did not run "
 		 "on) equal /proc/zoneinfo read the same before and after "
@@ -1699,7 +1827,7 @@ static int dispatch(int argc, char **argv)
 	if (!strcmp(cmd, "nomodule"))
 		return cmd_nomodule();
 	if (!strcmp(cmd, "frag"))
-		return cmd_frag();
+		return cmd_frag(argc > 2 && !strcmp(argv[2], "--small-budget"));
 	if (!strcmp(cmd, "slab"))
 		return cmd_slab();
 	if (!strcmp(cmd, "walk") && argc > 2)
