@@ -218,8 +218,7 @@ void state_show(const struct opts *o, const struct vs_km_tlb *now,
 		}
 		if (!now->counting) {
 			for (int col = SC_FLUSHES; col < SC__COUNT; col++)
-				if (col != SC_CPU)
-					vs_table_null(t, col);
+				vs_table_null(t, col);
 			continue;
 		}
 		counts(c, was, n, all, pages);
