@@ -860,18 +860,34 @@ static bool frag_zoneinfo(const struct jv *zones, const struct zinfo *zi,
 	return true;
 }
 
-/* vmfrag -t's text: each count per migrate type against pagetypeinfo
- * read the same before and after, ">=N" (a lower bound of the module, in
- * the guest's C locale) at most pagetypeinfo's count, plain ones equal,
- * and TYPES_CAPPED "yes" exactly on the rows with a lower bound. Needs,
- * with @small_budget, at least one lower bound. */
+/* The quality vmfrag -J gives type @type of (@node, @zone) at @order,
+ * or NULL. */
+static const char *json_quality(const struct jv *zones, int node,
+				const char *zone, const char *type, int order)
+{
+	const struct jv *q = jget(jget(frag_zone(zones, node, zone),
+				       "types_quality"), type);
+
+	return q && q->t == J_ARR && order < (int)q->n ?
+	       jstr(&q->v[order]) : NULL;
+}
+
+/* vmfrag -t's text, against pagetypeinfo read the same before and after
+ * it and a vmfrag -J run in the same window: each count equals
+ * pagetypeinfo's, except lower bounds of the module, shown as ">=N" (in
+ * the guest's C locale), at most pagetypeinfo's count, exactly where the
+ * JSON says lower_bound (the module's budget rules make the same
+ * qualities of the same list lengths), with TYPES_CAPPED "yes" on their
+ * rows. With @small_budget, the JSON must show counts the budget made
+ * derived or lower bounds. */
 static void frag_text(bool small_budget)
 {
 	static struct ptrow pa[MAXZ * 8], pb[MAXZ * 8];
 	char list[512] = "NODE,ZONE,ORDER,TYPES_CAPPED", why[512] = "";
 	char *argv[] = { "vmfrag", "-t", "-r", "-o", list, NULL };
+	char *jargv[] = { "vmfrag", "-J", "-t", NULL };
 	const char *types[16];
-	int ntypes = 0, t, cells = 0, lower = 0;
+	int ntypes = 0, t, cells = 0, lower = 0, budgeted = 0;
 	bool ok = false;
 
 	for (int i = 0, n = read_pagetypeinfo(pa, MAXZ * 8); i < n; i++) {
@@ -889,22 +905,33 @@ static void frag_text(bool small_budget)
 	}
 	for (t = 1; t <= TRIES && !ok; t++) {
 		int na = read_pagetypeinfo(pa, MAXZ * 8), nb;
+		const struct jv *zones;
 		char *line, *save = NULL;
-		struct run r;
+		struct run r, rj;
+		struct jv doc;
 		bool bad = false;
 
+		if (!run_json(jargv, &rj, &doc)) {
+			run_free(&rj);
+			return;
+		}
 		if (run(&r, argv) < 0 || r.status != 0) {
 			tap(false, "%s exits with %d", cmdline(argv), r.status);
 			diag_text(r.err, 5);
 			run_free(&r);
+			run_free(&rj);
+			jfree(&doc);
 			return;
 		}
 		nb = read_pagetypeinfo(pb, MAXZ * 8);
 		if (!same_pt(pa, na, pb, nb)) {
 			run_free(&r);
+			run_free(&rj);
+			jfree(&doc);
 			continue;
 		}
-		cells = lower = 0;
+		zones = jpath(&doc, "vmfrag.zones");
+		cells = lower = budgeted = 0;
 		line = strtok_r(r.out, "\n", &save);	/* the heading */
 		while (!bad && (line = strtok_r(NULL, "\n", &save))) {
 			char zone[32], yes[8], *p;
@@ -920,6 +947,7 @@ static void frag_text(bool small_budget)
 			p = line + off;
 			for (int k = 0; k < ntypes && !bad; k++) {
 				const struct ptrow *pr = NULL;
+				const char *q;
 				bool ge;
 				uint64_t v, pv;
 				char *end;
@@ -935,10 +963,13 @@ static void frag_text(bool small_budget)
 					    !strcmp(pa[i].zone, zone) &&
 					    !strcmp(pa[i].type, types[k]))
 						pr = &pa[i];
-				if (end == p || !pr || order >= pr->n) {
+				q = json_quality(zones, node, zone, types[k],
+						 order);
+				if (end == p || !pr || order >= pr->n || !q) {
 					snprintf(why, sizeof(why), "node %d %s "
-						 "order %d %s: '%s'", node, zone,
-						 order, types[k], p);
+						 "order %d %s: '%s' (quality %s)",
+						 node, zone, order, types[k], p,
+						 q ? q : "none");
 					bad = true;
 					break;
 				}
@@ -946,15 +977,18 @@ static void frag_text(bool small_budget)
 				p = end;
 				cells++;
 				row_lower += ge;
+				budgeted += strcmp(q, "exact") != 0;
 				/* Past pagetypeinfo's cap, the module's
 				 * count is at least the cap. */
-				if (ge ? v > pv : (pr->v[order] & PT_OVER) ?
-				    v < pv : v != pv) {
+				if ((ge ? v > pv : (pr->v[order] & PT_OVER) ?
+				     v < pv : v != pv) ||
+				    ge != !strcmp(q, "lower_bound")) {
 					snprintf(why, sizeof(why), "node %d %s "
 						 "order %d %s: vmfrag %s%" PRIu64
-						 ", pagetypeinfo %" PRIu64, node,
-						 zone, order, types[k],
-						 ge ? ">=" : "", v, pv);
+						 ", pagetypeinfo %" PRIu64 ", "
+						 "vmfrag -J says %s", node, zone,
+						 order, types[k], ge ? ">=" : "",
+						 v, pv, q);
 					bad = true;
 				}
 			}
@@ -967,19 +1001,23 @@ static void frag_text(bool small_budget)
 			}
 			lower += row_lower;
 		}
-		ok = !bad && cells > 0 && (!small_budget || lower > 0);
+		ok = !bad && cells > 0 && (!small_budget || budgeted > 0);
 		if (!bad && !ok)
-			snprintf(why, sizeof(why), "no lower bound (>=N) in "
-				 "%d counts", cells);
+			snprintf(why, sizeof(why), "no count derived or bounded "
+				 "by the budget among %d", cells);
 		run_free(&r);
+		run_free(&rj);
+		jfree(&doc);
 	}
 	if (!why[0] && !ok)
 		snprintf(why, sizeof(why), "pagetypeinfo never read the same "
 			 "twice");
 	if (!tap(ok, "vmfrag -t with vmscope.ko%s: %d counts per migrate "
-		 "type equal /proc/pagetypeinfo, %d lower bounds shown as >=N "
-		 "and at most it, TYPES_CAPPED on their rows (%d attempts)",
-		 small_budget ? " (hold_budget=1)" : "", cells, lower, t - 1))
+		 "type equal /proc/pagetypeinfo; %d lower bounds shown as >=N, "
+		 "at most it, where vmfrag -J says lower_bound (%d counts not "
+		 "walked whole), TYPES_CAPPED on their rows (%d attempts)",
+		 small_budget ? " (hold_budget=1)" : "", cells, lower,
+		 budgeted, t - 1))
 		diag("%s", why);
 }
 
