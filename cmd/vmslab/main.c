@@ -1053,9 +1053,19 @@ int main(int argc, char **argv)
 		vs_root_unref(root);
 		return status;
 	}
-	/* Caches shown without their figures: say why in the status. */
+	/* Caches shown without their figures: say why in the status. The
+	 * module reads what the kernel keeps: without CONFIG_SLUB_DEBUG
+	 * there are no slab and object counts to read. */
 	for (size_t i = 0; i < snaps[0].s.n; i++)
 		if (snaps[0].s.c[i].counts_src == VS_SRC_NONE) {
+			if (snaps[0].kmod) {
+				cmd_warn("vmscope.ko could not read the slab and "
+					 "object counts of '%s' and others: the "
+					 "kernel keeps them only with "
+					 "CONFIG_SLUB_DEBUG", snaps[0].s.c[i].name);
+				final = VS_EXIT_UNSUPPORTED;
+				break;
+			}
 			final = snaps[0].denied || snaps[0].slabinfo_err == -EACCES ||
 				snaps[0].slabinfo_err == -EPERM ?
 				VS_EXIT_PERMISSION : VS_EXIT_FAILURE;
