@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 	uint64_t interval_ms = 1000, count = 0;
 	struct cmd_status status = { 0 };
 	struct scan_needs needs = { 0 };
+	struct cmd_ticker ticker;
 	struct scanner *sc;
 	struct vs_err e;
 	int c;
@@ -328,6 +329,9 @@ int main(int argc, char **argv)
 	cmd_signals_init();
 	if (sh.tty)
 		fputs("\033[H\033[2J", stdout);
+	/* Samples start on a fixed schedule: the time a scan takes does not
+	 * push the next ones back. */
+	cmd_ticker_start(&ticker, interval_ms);
 	for (uint64_t n = 1;; n++) {
 		double dt = 0;
 		int r;
@@ -363,7 +367,7 @@ int main(int argc, char **argv)
 			prev = cur;
 			cur = t;
 		}
-		if (!cmd_sleep_ms((unsigned long)interval_ms))
+		if (!cmd_ticker_wait(&ticker))
 			break;
 	}
 	sample_clear(&cur);

@@ -189,6 +189,41 @@ EOF
 	assert_success
 }
 
+@test "vmtop --watch: samples on a fixed schedule, a late one does not push the rest back" {
+	# vmtop is stopped for half an interval once: the sample it was
+	# sleeping toward comes late, and every other one stays on the grid
+	# of the first sample's time plus whole intervals. (Sleeping a fixed
+	# time after each sample would shift all the later ones.)
+	start_fixture --maps 3
+	run "$PY" - "$VMTOP" "$FIXTURE_PID" "$WORK/nd" <<'EOF'
+import json, os, signal, subprocess, sys, time
+vmtop, pid, out = sys.argv[1:]
+I = 0.5
+with open(out, "w") as f:
+    p = subprocess.Popen([vmtop, "-J", f"--watch={I}", "-n", "8", "-p", pid, "-o", "PID"],
+                         stdout=f)
+for _ in range(1000):
+    line = open(out).readline()
+    if line.endswith("\n"):
+        break
+    time.sleep(0.01)
+t0 = json.loads(line)["vmtop"]["time"]
+time.sleep(max(0, t0 + 1.5 * I - time.time()))
+os.kill(p.pid, signal.SIGSTOP)
+time.sleep(max(0, t0 + 2.5 * I - time.time()))
+os.kill(p.pid, signal.SIGCONT)
+assert p.wait(timeout=30) == 0
+times = [json.loads(l)["vmtop"]["time"] for l in open(out)]
+assert len(times) == 8, times
+off = [t - t0 - round((t - t0) / I) * I for t in times]
+late = [o for o in off if abs(o) > I / 5]
+# One late sample at most; JSON times are to the millisecond.
+assert len(late) <= 1, [round(o, 3) for o in off]
+assert times[-1] - t0 < 8 * I + I / 5, times
+EOF
+	assert_success
+}
+
 @test "vmtop --openmetrics: valid for prometheus_client's OpenMetrics parser, figures as -J" {
 	three_fixtures
 	"$VMTOP" --openmetrics -p "$A,$B,$C" > "$WORK/om"
