@@ -94,11 +94,16 @@ static void parse_pids(const char *arg, struct filter *f)
 		cmd_die(VS_EXIT_FAILURE, "out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
+		bool dup = false;
 		uint64_t v;
 		int *p;
 
 		if (vs_parse_u64(tok, 10, &v) < 0 || v < 1 || v > 0x7fffffff)
 			cmd_usage_error("invalid process id '%s'", tok);
+		for (size_t i = 0; i < f->npids && !dup; i++)
+			dup = f->pids[i] == (int)v;
+		if (dup)
+			continue;	/* one row per process */
 		p = realloc(f->pids, (f->npids + 1) * sizeof(int));
 		if (!p)
 			cmd_die(VS_EXIT_FAILURE, "out of memory");

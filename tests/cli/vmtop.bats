@@ -161,6 +161,9 @@ assert not [p for p in d["processes"] if p["command"] == "kthreadd"]'
 	refute_line --regexp '^[0-9]+$'
 	run "$VMTOP" --noheadings -o PID,CMDLINE -p "$FIXTURE_PID"
 	assert_output --regexp "^ *$FIXTURE_PID .*/mapper --maps 3\$"
+	# A process named twice is one row.
+	run "$VMTOP" --raw --noheadings -o PID -p "$FIXTURE_PID,$FIXTURE_PID"
+	assert_output "$FIXTURE_PID"
 }
 
 @test "vmtop -s: the order of a column, largest sizes first" {
