@@ -608,16 +608,23 @@ static int enumerate(struct scanner *sc, struct sample *s, uint64_t tick,
 
 /* Who the processes to read again are, from libproc2, @n pids at a time:
  * a process it does not find, or finds with another start time (its PID
- * was reused), is gone. */
-static void identify(struct scanner *sc, struct plist *pl, unsigned *pids,
-		     int n)
+ * was reused), is gone. Returns 0 or a negative errno (message said). */
+static int identify(struct scanner *sc, struct plist *pl, unsigned *pids,
+		    int n)
 {
 	struct pids_fetch *fetch;
 
 	if (!n)
-		return;
+		return 0;
 	fetch = procps_pids_select(sc->pids, pids, n, PIDS_SELECT_PID);
-	for (int i = 0; fetch && i < fetch->counts->total; i++) {
+	if (!fetch) {
+		int err = errno ? errno : EIO;
+
+		cmd_warn("cannot read the processes in /proc: %s",
+			 strerror(err));
+		return -err;
+	}
+	for (int i = 0; i < fetch->counts->total; i++) {
 		struct pids_stack *st = fetch->stacks[i];
 		struct proc key = {
 			.pid = PIDS_VAL(I_PID, s_int, st, sc->pids),
@@ -647,6 +654,7 @@ static void identify(struct scanner *sc, struct plist *pl, unsigned *pids,
 		if (p && !p->identified)
 			p->gone = true;
 	}
+	return 0;
 }
 
 /* A --watch sample after the first: stat and statm of every process, the
@@ -666,16 +674,21 @@ static int scan_watch(struct scanner *sc, struct sample *s, uint64_t tick)
 	}
 	if (pl.n)
 		qsort(pl.v, pl.n, sizeof(*pl.v), cmp_proc);
-	for (i = 0; i < pl.n; i++) {
+	for (i = 0; i < pl.n && !err; i++) {
 		if (!pl.v[i].refresh)
 			continue;
 		batch[nb++] = (unsigned)pl.v[i].pid;
 		if (nb == (int)(sizeof(batch) / sizeof(*batch))) {
-			identify(sc, &pl, batch, nb);
+			err = identify(sc, &pl, batch, nb);
 			nb = 0;
 		}
 	}
-	identify(sc, &pl, batch, nb);
+	if (!err)
+		err = identify(sc, &pl, batch, nb);
+	if (err < 0) {
+		procs_free(pl.v, pl.n);
+		return err;
+	}
 	for (i = 0; i < pl.n; i++) {
 		struct proc *p = &pl.v[i];
 		struct row *r;
