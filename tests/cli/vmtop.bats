@@ -391,6 +391,10 @@ mins = {int(s.labels["pid"]): s.value for s in fams["vmtop_process_minor_faults"
         if s.name.endswith("_total")}
 assert mins == {p: r["minflt"] for p, r in rows.items()}
 assert "vmtop_system_memory_bytes" in fams and "vmtop_scan_processes" in fams
+# A single run reads every rollup: none is older than the sample.
+ages = fams["vmtop_process_rollup_age_seconds"]
+assert ages.unit == "seconds" and {int(s.labels["pid"]) for s in ages.samples} == set(rows)
+assert all(s.value == 0 for s in ages.samples)
 EOF
 	assert_success
 	# Per user, and to a file replaced whole.
