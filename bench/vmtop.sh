@@ -10,10 +10,17 @@
 # floor: the kernel adding up every process), `ps aux`, `smem` (its
 # default table: PSS and USS of every process), `vmtop` and `vmtop -J -t`.
 # Then checks that vmtop and smem report the same PSS and USS for the
-# fixtures, and measures what a --watch sample at 1 Hz costs: CPU time
-# (user + system, from GNU time) over WATCH_SECONDS of wall time.
+# fixtures, and measures what --watch=1 -J costs: the CPU time of the
+# vmtop process (utime + stime in /proc/PID/stat) over the WATCH_SECONDS
+# samples after the first (the steady state: stat and statm of every
+# process, the rollups of those that moved or whose turn it is), and over
+# the whole run with the first sample's full scan; then the same with
+# --refresh=0 (every rollup in every sample, the cost before --watch kept
+# them). It also says how long the samples took from the first to the
+# last (a fixed schedule: WATCH_SECONDS).
 # Targets (issue 4): vmtop at least 10x faster than smem; --watch under 5%
-# of one core. The machine's 2 CPUs may be shared: figures are medians.
+# of one core. The machine's 2 CPUs may be shared: figures are medians,
+# and the load average is printed with the --watch figures.
 set -eu
 cd "$(dirname "$0")/.."
 np=${1:-500}
@@ -62,10 +69,34 @@ print(f"{len(rows) - len(bad)}/{len(rows)}")
 PY
 )
 
-# --watch at 1 Hz: CPU seconds over the wall time.
-/usr/bin/time -f '%U %S %e' -o "$tmp/watch.time" \
-	build/bin/vmtop --watch=1 -n $((watch + 1)) -J > /dev/null
-read -r wu ws we < "$tmp/watch.time"
+# --watch=1: the CPU ticks of the vmtop process when its first sample is
+# out, and when its last is; prints "steady% total% span".
+hz=$(getconf CLK_TCK)
+watch_cost() {
+	local out=$tmp/watch.nd pid c0 c1 t0 t1 tstart
+	tstart=$(date +%s.%N)
+	build/bin/vmtop --watch=1 -J "$@" > "$out" 2>/dev/null &
+	pid=$!
+	until [ "$(wc -l < "$out")" -ge 1 ]; do sleep 0.02; done
+	c0=$(awk '{print $14 + $15}' "/proc/$pid/stat"); t0=$(date +%s.%N)
+	until [ "$(wc -l < "$out")" -ge $((watch + 1)) ]; do sleep 0.1; done
+	c1=$(awk '{print $14 + $15}' "/proc/$pid/stat"); t1=$(date +%s.%N)
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	span=$(/usr/bin/python3 -c '
+import json, sys
+t = [json.loads(l)["vmtop"]["time"] for l in open(sys.argv[1])]
+print(f"{t[-1] - t[0]:.1f}")' "$out")
+	awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v ts="$tstart" \
+	    -v hz="$hz" -v span="$span" -v n=$((watch + 1)) 'BEGIN {
+		printf "%.2f s CPU over %.1f s: %.2f%% of one core " \
+		       "(with the first sample: %.2f%%); %d samples in %s s\n",
+		       (c1 - c0) / hz, t1 - t0, 100 * (c1 - c0) / hz / (t1 - t0),
+		       100 * c1 / hz / (t1 - ts), n, span }'
+}
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+watch_default=$(watch_cost)
+watch_all=$(watch_cost --refresh=0)
 
 echo "vmtop benchmark: $(nproc) cores, kernel $(uname -r)"
 echo "$np fixture processes of $nm mappings, $nproc_all processes in all"
@@ -80,6 +111,6 @@ for r in res:
           f"{smem / r['median']:9.1f}x")
 PY
 echo "PSS and USS as smem's: $agree fixture processes"
-awk -v u="$wu" -v s="$ws" -v e="$we" 'BEGIN {
-	printf "vmtop --watch=1 -J: %.2f s CPU over %.1f s: %.2f%% of one core\n",
-	       u + s, e, 100 * (u + s) / e }'
+echo "load average before the --watch runs: $load"
+echo "vmtop --watch=1 -J: $watch_default"
+echo "vmtop --watch=1 -J --refresh=0: $watch_all"

@@ -159,6 +159,40 @@ bool cmd_sleep_ms(unsigned long ms)
 	return !caught;
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void cmd_ticker_start(struct cmd_ticker *t, uint64_t period_ms)
+{
+	t->start_ns = mono_ns();
+	t->period_ns = (int64_t)period_ms * 1000000;
+	t->tick = 0;
+}
+
+bool cmd_ticker_wait(struct cmd_ticker *t)
+{
+	int64_t now = mono_ns(), at;
+	uint64_t next = (uint64_t)((now - t->start_ns) / t->period_ns) + 1;
+	struct timespec ts;
+	int r;
+
+	if (next <= t->tick)
+		next = t->tick + 1;	/* never the same tick twice */
+	at = t->start_ns + (int64_t)next * t->period_ns;
+	ts.tv_sec = (time_t)(at / 1000000000);
+	ts.tv_nsec = (long)(at % 1000000000);
+	t->tick = next;
+	do
+		r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	while (r == EINTR && !caught);
+	return !caught;
+}
+
 void cmd_version(void)
 {
 	printf("%s from vmscope %s\n", prog, VS_VERSION);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 
 #include "vs_err.h"
@@ -91,6 +92,23 @@ void cmd_kmod_failed(struct cmd_kmod *m, const struct vs_err *e);
 void cmd_kmod_json(const struct cmd_kmod *m, struct vs_json *j);
 
 void cmd_kmod_close(struct cmd_kmod *m);
+
+/* A fixed schedule on CLOCK_MONOTONIC: tick k falls at start + k * period,
+ * however long the work between two ticks took, so that samples do not
+ * drift. */
+struct cmd_ticker {
+	int64_t start_ns;		/* tick 0 */
+	int64_t period_ns;
+	uint64_t tick;			/* the tick last slept to (0 at first) */
+};
+
+/* Start a schedule of @period_ms milliseconds: tick 0 is now. */
+void cmd_ticker_start(struct cmd_ticker *t, uint64_t period_ms);
+
+/* Sleep until the first tick after now and set t->tick to it: a tick
+ * already past (the work took longer than a period) is skipped, not
+ * caught up. False when a caught signal cut the sleep short. */
+bool cmd_ticker_wait(struct cmd_ticker *t);
 
 /* Print the columns @cols as a table (NAME, TYPE, DESCRIPTION) in @fmt. */
 int cmd_list_columns(const struct vs_col *cols, size_t ncols,

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "vs_fmt.h"
 #include "vs_om.h"
 
 void vs_om_init(struct vs_om *m, FILE *f)
@@ -23,35 +24,6 @@ static void puts_(struct vs_om *m, const char *s)
 	put(m, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at @s (at most @n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 size_t vs_om_escape(const char *str, char *out, size_t size)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -62,7 +34,7 @@ size_t vs_om_escape(const char *str, char *out, size_t size)
 	for (size_t i = 0; i < n;) {
 		char esc[4] = { 0 };
 		const char *add = esc;
-		size_t alen, len = utf8_len(s + i, n - i);
+		size_t alen, len = vs_utf8_len(s + i, n - i);
 
 		if (s[i] == '\\' || s[i] == '"') {
 			esc[0] = '\\';

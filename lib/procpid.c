@@ -1,4 +1,5 @@
-/* procpid.c - this file implements the stat, status and cmdline readers. */
+/* procpid.c - this file implements the stat, statm, status and cmdline
+ * readers. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,53 @@ int vs_stat_read(struct vs_root *r, pid_t pid, struct vs_stat *st,
 		return ret;
 	if (vs_stat_parse(buf, len, st) < 0) {
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		return vs_err_set(e, EBADMSG, "unexpected content in '%s'",
+				  vs_root_path(r, path, full, sizeof(full)));
+	}
+	return 0;
+}
+
+/* ---- statm ----------------------------------------------------------- */
+
+int vs_statm_parse(const char *text, size_t len, struct vs_statm *st)
+{
+	unsigned long long *out[] = {
+		&st->size, &st->resident, &st->shared, &st->text, &st->lib,
+		&st->data, &st->dt,
+	};
+	const char *p = text, *end = text + len, *f;
+	size_t fl;
+
+	memset(st, 0, sizeof(*st));
+	while (next_field(&p, end, &f, &fl)) {
+		unsigned long long v;
+
+		if (to_ull(f, fl, &v))
+			return -EBADMSG;
+		if (st->nfields < (int)(sizeof(out) / sizeof(*out)))
+			*out[st->nfields] = v;
+		st->nfields++;
+	}
+	/* Nothing but a newline may follow the numbers. */
+	while (p < end && *p == ' ')
+		p++;
+	if (p < end && !(*p == '\n' && p + 1 == end))
+		return -EBADMSG;
+	return st->nfields >= 7 ? 0 : -EBADMSG;
+}
+
+int vs_statm_read(struct vs_root *r, pid_t pid, struct vs_statm *st,
+		  struct vs_err *e)
+{
+	char buf[512], full[600], path[64];
+	size_t len;
+	int ret;
+
+	ret = read_pid_file(r, pid, "statm", buf, sizeof(buf), &len, e);
+	if (ret < 0)
+		return ret;
+	if (vs_statm_parse(buf, len, st) < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
 		return vs_err_set(e, EBADMSG, "unexpected content in '%s'",
 				  vs_root_path(r, path, full, sizeof(full)));
 	}

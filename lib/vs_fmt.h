@@ -33,6 +33,11 @@ char *vs_size_human(char *buf, size_t size, uint64_t bytes);
  * no overflow. Returns 0 or -EINVAL / -ERANGE. */
 int vs_parse_u64(const char *s, int base, uint64_t *out);
 
+/* Length of the valid UTF-8 sequence that starts at @s (at most @n bytes),
+ * or 0 for an invalid one (overlong forms, surrogates and values past
+ * U+10FFFF included). */
+size_t vs_utf8_len(const unsigned char *s, size_t n);
+
 /* Parse a duration in seconds ("0.5", "2", "1.25") into milliseconds. */
 int vs_parse_seconds(const char *s, uint64_t *ms);
 

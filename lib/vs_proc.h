@@ -1,4 +1,4 @@
-/* vs_proc.h - /proc/PID/stat, /proc/PID/status and /proc/PID/cmdline.
+/* vs_proc.h - /proc/PID/stat, statm, status and cmdline.
  *
  * Parsers for the small per-process files. Each has a parse function that
  * takes the file's text (for unit tests on captured fixtures) and a read
@@ -51,6 +51,31 @@ int vs_stat_parse(const char *text, size_t len, struct vs_stat *st);
  * not exist, or another negative errno (with @e set). */
 int vs_stat_read(struct vs_root *r, pid_t pid, struct vs_stat *st,
 		 struct vs_err *e);
+
+/* /proc/PID/statm, in pages. Its resident count is computed the way
+ * status' VmRSS is (test_proc checks that they agree); stat's field 24
+ * reads the per-CPU RSS counters without adding them up on recent kernels
+ * and may lag VmRSS by a few pages. */
+struct vs_statm {
+	unsigned long long size;	/* total program size (VmSize) */
+	unsigned long long resident;	/* resident pages (VmRSS) */
+	unsigned long long shared;	/* resident file and shmem pages */
+	unsigned long long text;	/* code (VmExe) */
+	unsigned long long lib;		/* 0 since Linux 2.6 */
+	unsigned long long data;	/* data and stack (VmData + VmStk) */
+	unsigned long long dt;		/* 0 since Linux 2.6 */
+	int nfields;			/* numbers present (7; more are
+					 * accepted and ignored) */
+};
+
+/* Parse the text of a statm file. Returns 0 or -EBADMSG (fewer than seven
+ * numbers, a field that is not a number, or one past 64 bits). */
+int vs_statm_parse(const char *text, size_t len, struct vs_statm *st);
+
+/* Read /proc/@pid/statm below @r. Returns 0, -ESRCH when the process does
+ * not exist, or another negative errno (with @e set). */
+int vs_statm_read(struct vs_root *r, pid_t pid, struct vs_statm *st,
+		  struct vs_err *e);
 
 /* /proc/PID/status: the fields the toolkit uses. Sizes are in bytes. */
 enum vs_status_field {

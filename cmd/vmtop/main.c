@@ -19,7 +19,7 @@
 
 enum {
 	OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_REVERSE, OPT_RAW,
-	OPT_NOHEADINGS, OPT_OPENMETRICS,
+	OPT_NOHEADINGS, OPT_OPENMETRICS, OPT_REFRESH,
 };
 
 static const struct option longopts[] = {
@@ -37,6 +37,7 @@ static const struct option longopts[] = {
 	{ "totals", no_argument, NULL, 't' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'n' },
+	{ "refresh", required_argument, NULL, OPT_REFRESH },
 	{ "json", no_argument, NULL, 'J' },
 	{ "openmetrics", optional_argument, NULL, OPT_OPENMETRICS },
 	{ "bytes", no_argument, NULL, 'b' },
@@ -69,6 +70,8 @@ static noreturn void usage(void)
 	       " -t, --totals               a total line, and where the rest of memory is\n"
 	       " -w, --watch[=SECONDS]      refresh every SECONDS (1), with rates\n"
 	       " -n, --count=COUNT          stop after COUNT samples\n"
+	       "     --refresh=SECONDS      with --watch, read an idle process's PSS at\n"
+	       "                            least every SECONDS (10; 0: every sample)\n"
 	       " -J, --json                 JSON; with --watch one line per sample\n"
 	       "     --openmetrics[=FILE]   OpenMetrics text (to FILE, replaced atomically)\n"
 	       " -b, --bytes                sizes in bytes\n"
@@ -91,11 +94,16 @@ static void parse_pids(const char *arg, struct filter *f)
 		cmd_die(VS_EXIT_FAILURE, "out of memory");
 	for (tok = strtok_r(copy, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
+		bool dup = false;
 		uint64_t v;
 		int *p;
 
 		if (vs_parse_u64(tok, 10, &v) < 0 || v < 1 || v > 0x7fffffff)
 			cmd_usage_error("invalid process id '%s'", tok);
+		for (size_t i = 0; i < f->npids && !dup; i++)
+			dup = f->pids[i] == (int)v;
+		if (dup)
+			continue;	/* one row per process */
 		p = realloc(f->pids, (f->npids + 1) * sizeof(int));
 		if (!p)
 			cmd_die(VS_EXIT_FAILURE, "out of memory");
@@ -186,9 +194,10 @@ int main(int argc, char **argv)
 	const char *outspec = NULL, *sortspec = NULL, *cmdre = NULL;
 	bool list_cols = false, all = false, raw = false, json = false;
 	bool om = false;
-	uint64_t interval_ms = 1000, count = 0;
+	uint64_t interval_ms = 1000, count = 0, refresh_ms = 10000;
 	struct cmd_status status = { 0 };
 	struct scan_needs needs = { 0 };
+	struct cmd_ticker ticker;
 	struct scanner *sc;
 	struct vs_err e;
 	int c;
@@ -219,6 +228,13 @@ int main(int argc, char **argv)
 		case 'n':
 			if (vs_parse_u64(optarg, 10, &count) < 0 || count < 1)
 				cmd_usage_error("invalid count '%s'", optarg);
+			break;
+		case OPT_REFRESH:
+			if (vs_parse_seconds(optarg, &refresh_ms) < 0 ||
+			    refresh_ms > 86400000)
+				cmd_usage_error("invalid refresh period '%s' "
+						"(seconds, from 0 to 86400)",
+						optarg);
 			break;
 		case 'J': json = true; break;
 		case OPT_OPENMETRICS:
@@ -325,14 +341,21 @@ int main(int argc, char **argv)
 	}
 	if (scanner_new(&flt, &needs, &sc) < 0)
 		return VS_EXIT_FAILURE;
+	if (sh.watch)
+		scanner_watch(sc, (double)interval_ms / 1000.0,
+			      (double)refresh_ms / 1000.0);
+	sh.refresh = (double)refresh_ms / 1000.0;
 	cmd_signals_init();
 	if (sh.tty)
 		fputs("\033[H\033[2J", stdout);
+	/* Samples start on a fixed schedule: the time a scan takes does not
+	 * push the next ones back. */
+	cmd_ticker_start(&ticker, interval_ms);
 	for (uint64_t n = 1;; n++) {
 		double dt = 0;
 		int r;
 
-		if (scanner_run(sc, &cur) < 0) {
+		if (scanner_run(sc, &cur, ticker.tick) < 0) {
 			cmd_status_add(&status, VS_EXIT_FAILURE);
 			break;
 		}
@@ -363,7 +386,7 @@ int main(int argc, char **argv)
 			prev = cur;
 			cur = t;
 		}
-		if (!cmd_sleep_ms((unsigned long)interval_ms))
+		if (!cmd_ticker_wait(&ticker))
 			break;
 	}
 	sample_clear(&cur);

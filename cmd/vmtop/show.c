@@ -16,7 +16,8 @@ enum {
 	COL_STATE, COL_START, COL_PROCS,
 	COL_FIG,				/* F__COUNT figure columns */
 	COL_RATE = COL_FIG + F__COUNT,		/* R__COUNT rate columns */
-	COL__COUNT = COL_RATE + R__COUNT
+	COL_AGE = COL_RATE + R__COUNT,
+	COL__COUNT
 };
 
 #define SZ(name, json, help) { name, json, VS_COL_SIZE, 0, VS_COLF_RIGHT, help }
@@ -69,7 +70,11 @@ const struct vs_col vmtop_cols[COL__COUNT] = {
 	[COL_RATE + R_RSS] = RATE("RSS/S", "rss_per_s",
 		"change of RSS in bytes per second (--watch)"),
 	[COL_RATE + R_PSS] = RATE("PSS/S", "pss_per_s",
-		"change of PSS in bytes per second (--watch)"),
+		"change of PSS in bytes per second between the last two reads "
+		"of the rollup (--watch; unknown when not read in this sample)"),
+	[COL_AGE] = RATE("ROLLUP_AGE", "rollup_age",
+		"seconds since smaps_rollup was read (PSS, USS, SWAP, ANON, FILE, "
+		"SHMEM, ...): 0 when read in this sample; a group's oldest"),
 };
 const size_t vmtop_ncols = COL__COUNT;
 
@@ -143,6 +148,12 @@ static void value(const struct row *r, int col, struct val *v, char *buf,
 
 		v->null = !(r->have & (1u << f));
 		v->u = r->fig[f];
+		return;
+	}
+	if (col == COL_AGE) {
+		v->is_dbl = true;
+		v->null = !r->have_age;
+		v->d = r->age;
 		return;
 	}
 	if (col >= COL_RATE) {
@@ -237,14 +248,21 @@ static int cmp_rows(const void *a, const void *b)
 
 /* Add @r into the group or total row @g. A figure is known for the group
  * only when it is known for every member; a rate adds the members that
- * have one (processes new since the last sample have none). */
+ * have one (processes new since the last sample have none, nor PSS/S
+ * those whose rollup was not read in it); the age of the rollups is the
+ * oldest member's. */
 static void add_row(struct row *g, const struct row *r, bool first)
 {
 	if (first) {
 		g->have = r->have;
 		g->have_rate = 0;
+		g->have_age = r->have_age;
+		g->age = r->age;
 	} else {
 		g->have &= r->have;
+		g->have_age &= r->have_age;
+		if (r->age > g->age)
+			g->age = r->age;
 	}
 	g->procs += r->procs;
 	for (int f = 0; f < F__COUNT; f++)
@@ -337,9 +355,8 @@ static void put_row(struct vs_table *t, const struct show *sh,
 		else if (v.is_str)
 			vs_table_str(t, c, v.s);
 		else if (v.is_dbl)
-			vs_table_double(t, c, v.d, vmtop_cols[c].type ==
-					VS_COL_FLOAT && (c == COL_RATE + R_RSS ||
-					c == COL_RATE + R_PSS) ? 0 : 1);
+			vs_table_double(t, c, v.d, c == COL_RATE + R_RSS ||
+					c == COL_RATE + R_PSS ? 0 : 1);
 		else
 			vs_table_u64(t, c, v.u);
 	}
@@ -470,8 +487,10 @@ static void put_header(FILE *f, const struct show *sh, const struct sample *s)
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	fprintf(f, "vmtop - %s - every %gs - sample %u - %zu shown", when,
-		sh->interval, sh->sample_no, s->nrows);
+	fprintf(f, "vmtop - %s - every %gs", when, sh->interval);
+	if (sh->refresh >= 2 * sh->interval)
+		fprintf(f, ", rollups within %gs", sh->refresh);
+	fprintf(f, " - sample %u - %zu shown", sh->sample_no, s->nrows);
 	if (s->st.vanished)
 		fprintf(f, ", %u vanished", s->st.vanished);
 	if (s->st.unreadable)
@@ -507,6 +526,23 @@ static void redraw(const struct show *sh, const char *text, size_t len)
 
 /* ---- OpenMetrics ----------------------------------------------------- */
 
+/* The labels of row @r into @lab (pairs); returns how many pairs. */
+static size_t labels(const struct show *sh, const char *kind,
+		     const struct row *r, const char **lab, char *pid,
+		     size_t size)
+{
+	if (sh->group == GROUP_NONE) {
+		snprintf(pid, size, "%d", r->pid);
+		lab[0] = "pid"; lab[1] = pid;
+		lab[2] = "user"; lab[3] = r->user;
+		lab[4] = "command"; lab[5] = r->comm;
+		return 3;
+	}
+	lab[0] = kind;
+	lab[1] = r->key ? r->key : "";
+	return 1;
+}
+
 static int put_openmetrics(const struct show *sh, FILE *f,
 			   const struct sample *s, const struct row *rows,
 			   size_t n)
@@ -532,12 +568,11 @@ static int put_openmetrics(const struct show *sh, FILE *f,
 	};
 	const char *kind = sh->group == GROUP_USER ? "user" :
 			   sh->group == GROUP_PROGRAM ? "program" : "process";
+	char name[128];
 	struct vs_om m;
 
 	vs_om_init(&m, f);
 	for (size_t k = 0; k < sizeof(figs) / sizeof(*figs); k++) {
-		char name[128];
-
 		snprintf(name, sizeof(name), "vmtop_%s_%s", kind, figs[k].name);
 		vs_om_family(&m, name, figs[k].type, figs[k].unit, figs[k].help);
 		for (size_t i = 0; i < n; i++) {
@@ -548,19 +583,24 @@ static int put_openmetrics(const struct show *sh, FILE *f,
 
 			if (!(r->have & (1u << figs[k].f)))
 				continue;
-			if (sh->group == GROUP_NONE) {
-				snprintf(pid, sizeof(pid), "%d", r->pid);
-				lab[0] = "pid"; lab[1] = pid;
-				lab[2] = "user"; lab[3] = r->user;
-				lab[4] = "command"; lab[5] = r->comm;
-				nl = 3;
-			} else {
-				lab[0] = kind;
-				lab[1] = r->key ? r->key : "";
-				nl = 1;
-			}
+			nl = labels(sh, kind, r, lab, pid, sizeof(pid));
 			vs_om_u64(&m, lab, nl, r->fig[figs[k].f]);
 		}
+	}
+	snprintf(name, sizeof(name), "vmtop_%s_rollup_age_seconds", kind);
+	vs_om_family(&m, name, VS_OM_GAUGE, "seconds",
+		     "seconds since smaps_rollup (PSS, USS, swap) was read; "
+		     "a group's oldest");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		const char *lab[6];
+		char pid[16];
+		size_t nl;
+
+		if (!r->have_age)
+			continue;
+		nl = labels(sh, kind, r, lab, pid, sizeof(pid));
+		vs_om_double(&m, lab, nl, r->age);
 	}
 	if (s->sys.ok) {
 		const struct { const char *kind; uint64_t v; } mem[] = {

@@ -1,8 +1,9 @@
 /* vmtop.h - what the parts of vmtop share.
  *
- * scan.c enumerates the processes (libproc2) and reads each one's
- * smaps_rollup (vs_maps) and /proc/meminfo (libproc2); main.c parses the
- * options and runs the samples; show.c prints a sample as a table, JSON
+ * scan.c enumerates the processes (libproc2, or stat and statm for a
+ * --watch sample after the first) and reads their smaps_rollup (vs_maps)
+ * and /proc/meminfo (libproc2); main.c parses the options and runs the
+ * samples on a fixed schedule; show.c prints a sample as a table, JSON
  * or OpenMetrics, and groups the rows per user or program.
  */
 #ifndef VMTOP_H
@@ -44,6 +45,13 @@ struct row {
 	uint32_t have;			/* bit per enum fig: figure known */
 	double rate[R__COUNT];
 	uint32_t have_rate;		/* bit per enum rate */
+	double rollup_mono;		/* when its smaps_rollup was read
+					 * (CLOCK_MONOTONIC seconds) */
+	bool rollup_fresh;		/* read in this sample's scan */
+	double age;			/* seconds from that read to the
+					 * sample's start: 0 if fresh; a
+					 * group's oldest (ROLLUP_AGE) */
+	bool have_age;			/* the rollup's figures are known */
 	const char *key;		/* a group's name (user or program) */
 };
 
@@ -96,12 +104,22 @@ struct scan_needs {
 
 int scanner_new(const struct filter *flt, const struct scan_needs *needs,
 		struct scanner **out);
-/* Fill @s (emptied first). Returns 0 or a negative errno (message said). */
-int scanner_run(struct scanner *sc, struct sample *s);
+/* For --watch every @interval seconds: after the first sample, read a
+ * process's smaps_rollup (and who it is) again only when it is new, when
+ * its faults, RSS or VSZ moved since the last read, in its turn of a
+ * rotation, or before the last read gets older than @refresh seconds. A
+ * @refresh under two intervals reads every rollup every sample. */
+void scanner_watch(struct scanner *sc, double interval, double refresh);
+/* Fill @s (emptied first) as the sample of @tick (the schedule's tick,
+ * which picks the turn of the rotation). Returns 0 or a negative errno
+ * (message said). */
+int scanner_run(struct scanner *sc, struct sample *s, uint64_t tick);
 void scanner_free(struct scanner *sc);
 void sample_clear(struct sample *s);
 
-/* Rates of @cur against @prev (same pid and start time). */
+/* Rates of @cur against @prev (same pid and start time). PSS/S is the
+ * change between the last two reads of the rollup over the time between
+ * them, and unknown when the rollup was not read in @cur's scan. */
 void sample_rates(struct sample *cur, const struct sample *prev);
 
 /* ---- output -------------------------------------------------------- */
@@ -122,6 +140,7 @@ struct show {
 	bool tty;			/* redraw in place */
 	int term_rows, term_cols;
 	double interval;		/* seconds, for the header */
+	double refresh;			/* --refresh, seconds */
 	unsigned sample_no;
 	const char *om_file;		/* --openmetrics=FILE */
 };

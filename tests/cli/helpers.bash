@@ -31,17 +31,19 @@ wait_stopped() {
 	return 1
 }
 
-# start_fixture [--running] MAPPER-OPTIONS...: start build/fixtures/mapper,
-# wait for "ready", stop it with SIGSTOP (unless --running) and set
-# FIXTURE_PID. teardown kills it.
-start_fixture() {
-	local stop=1 out pid i
+# start_program PROGRAM [--running] OPTIONS...: start build/fixtures/PROGRAM,
+# wait (up to 10 s) for its "ready" line, stop it with SIGSTOP (unless
+# --running) and set FIXTURE_PID, FIXTURE_OUT (its stdout) and FIXTURE_ERR.
+# teardown kills it.
+start_program() {
+	local prog=$1 stop=1 out pid i
+	shift
 	if [ "${1:-}" = --running ]; then stop=0; shift; fi
-	out=$(mktemp "$BATS_TEST_TMPDIR/fixture.XXXXXX")
-	"$FIX/mapper" "$@" > "$out" 2> "$out.err" 3>&- &
+	out=$(mktemp "$BATS_TEST_TMPDIR/$prog.XXXXXX")
+	"$FIX/$prog" "$@" > "$out" 2> "$out.err" 3>&- &
 	pid=$!
 	FIXTURE_PIDS+=("$pid")
-	for i in $(seq 1 500); do
+	for i in $(seq 1 1000); do
 		grep -q '^ready' "$out" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.01
@@ -52,7 +54,13 @@ start_fixture() {
 		wait_stopped "$pid"
 	fi
 	FIXTURE_PID=$pid
+	FIXTURE_OUT=$out
 	FIXTURE_ERR=$out.err
+}
+
+# start_fixture [--running] MAPPER-OPTIONS...: build/fixtures/mapper.
+start_fixture() {
+	start_program mapper "$@"
 }
 
 kill_fixtures() {

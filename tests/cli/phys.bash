@@ -10,24 +10,7 @@ PHYSREAD=$TOOLS/physread.py
 # FIXTURE_OUT (its stdout: "region NAME START END" lines). Its forked
 # child, if any, dies with it.
 start_backer() {
-	local stop=1 out pid i
-	if [ "${1:-}" = --running ]; then stop=0; shift; fi
-	out=$(mktemp "$BATS_TEST_TMPDIR/backer.XXXXXX")
-	"$FIX/backer" "$@" > "$out" 2> "$out.err" 3>&- &
-	pid=$!
-	FIXTURE_PIDS+=("$pid")
-	for i in $(seq 1 1000); do
-		grep -q '^ready' "$out" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.01
-	done
-	grep -q '^ready' "$out" || { cat "$out.err" >&2; return 1; }
-	if [ $stop = 1 ]; then
-		kill -STOP "$pid"
-		wait_stopped "$pid"
-	fi
-	FIXTURE_PID=$pid
-	FIXTURE_OUT=$out
+	start_program backer "$@"
 }
 
 # region NAME: "START END" (hex) of a backer region.

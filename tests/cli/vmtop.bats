@@ -74,6 +74,29 @@ EOF
 	assert_success
 }
 
+@test "vmtop --watch: later samples (stat and statm, the rollups kept) agree with a single run" {
+	three_fixtures
+	"$VMTOP" -J --watch=0.1 -n 4 --output-all -p "$A,$B,$C" > "$WORK/nd"
+	"$VMTOP" -J --output-all -p "$A,$B,$C" > "$WORK/one"
+	"$VMTOP" -J --watch=0.1 -n 3 -k -u -t > "$WORK/users" 2>/dev/null
+	"$PY" "$TOOLS/validate_json.py" --lines "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/users"
+	run "$PY" - "$WORK/nd" "$WORK/one" <<'EOF'
+import json, sys
+docs = [json.loads(l)["vmtop"] for l in open(sys.argv[1])]
+one = {p["pid"]: p for p in json.load(open(sys.argv[2]))["vmtop"]["processes"]}
+moving = {"rollup_age", "minflt_per_s", "majflt_per_s", "rss_per_s", "pss_per_s"}
+for d in docs[1:]:
+    rows = {p["pid"]: p for p in d["processes"]}
+    assert set(rows) == set(one), rows.keys()
+    for pid, r in rows.items():
+        for k, v in one[pid].items():
+            if k not in moving:
+                assert r[k] == v, (d["sample"], pid, k, r[k], v)
+        assert r["rollup_age"] is not None and r["rss_per_s"] == 0
+EOF
+	assert_success
+}
+
 @test "vmtop -P and -u: a group is the sum of its processes" {
 	three_fixtures
 	run "$PY" - "$VMTOP" "$A,$B,$C" <<'EOF'
@@ -138,6 +161,9 @@ assert not [p for p in d["processes"] if p["command"] == "kthreadd"]'
 	refute_line --regexp '^[0-9]+$'
 	run "$VMTOP" --noheadings -o PID,CMDLINE -p "$FIXTURE_PID"
 	assert_output --regexp "^ *$FIXTURE_PID .*/mapper --maps 3\$"
+	# A process named twice is one row.
+	run "$VMTOP" --raw --noheadings -o PID -p "$FIXTURE_PID,$FIXTURE_PID"
+	assert_output "$FIXTURE_PID"
 }
 
 @test "vmtop -s: the order of a column, largest sizes first" {
@@ -152,10 +178,15 @@ assert not [p for p in d["processes"] if p["command"] == "kthreadd"]'
 
 @test "vmtop --watch -J: one valid document a line, rates from the differences" {
 	start_fixture --running --maps 3
-	"$VMTOP" -J --watch=0.2 -n 4 -p "$FIXTURE_PID" -t > "$WORK/nd"
+	# --refresh=0: every rollup read in every sample.
+	"$VMTOP" -J --watch=0.2 --refresh=0 -n 4 -p "$FIXTURE_PID" -t > "$WORK/nd"
 	[ "$(wc -l < "$WORK/nd")" -eq 4 ]
 	"$PY" "$TOOLS/validate_json.py" --lines "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/nd"
-	run "$PY" - "$WORK/nd" <<'EOF'
+	# The default: this idle process's rollup is read in the first sample
+	# only (its turn in the rotation of 50 samples is later).
+	"$VMTOP" -J --watch=0.2 -n 4 -p "$FIXTURE_PID" > "$WORK/idle"
+	"$PY" "$TOOLS/validate_json.py" --lines "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/idle"
+	run "$PY" - "$WORK/nd" "$WORK/idle" <<'EOF'
 import json, sys
 docs = [json.loads(l)["vmtop"] for l in open(sys.argv[1])]
 assert [d["sample"] for d in docs] == [1, 2, 3, 4]
@@ -168,7 +199,16 @@ for a, b in zip(docs, docs[1:]):
     # The interval is printed to the millisecond.
     assert abs(pb["minflt_per_s"] - want) <= 0.01 * want + 0.1, (pb["minflt_per_s"], want)
     assert abs(pb["rss_per_s"] - (pb["rss"] - pa["rss"]) / dt) <= 0.01 * abs(pb["rss_per_s"]) + 1
+    assert pb["rollup_age"] == 0, pb
     assert abs(pb["pss_per_s"] - (pb["pss"] - pa["pss"]) / dt) <= 0.01 * abs(pb["pss_per_s"]) + 1
+idle = [json.loads(l)["vmtop"]["processes"][0] for l in open(sys.argv[2])]
+assert idle[0]["rollup_age"] == 0 and idle[0]["pss_per_s"] is None
+for a, b in zip(idle, idle[1:]):
+    # Not read again: the age grows, the PSS stays, and its rate is
+    # unknown rather than a zero that was not measured.
+    assert b["rollup_age"] > a["rollup_age"], (a, b)
+    assert b["pss"] == a["pss"] and b["pss_per_s"] is None, b
+    assert b["minflt_per_s"] is not None and b["rss_per_s"] is not None
 EOF
 	assert_success
 }
@@ -185,6 +225,147 @@ last = json.loads(open(sys.argv[1]).read().splitlines()[-1])["vmtop"]
 rows = {p["pid"]: p for p in last["processes"]}
 assert rows[int(sys.argv[2])]["minflt_per_s"] > 1000, rows[int(sys.argv[2])]
 assert rows[int(sys.argv[3])]["minflt_per_s"] == 0
+EOF
+	assert_success
+}
+
+@test "vmtop --watch: a process whose memory grows shows its new PSS in the next sample" {
+	"$FIX/faulter" --grow 256 > "$WORK/grow" &
+	FIXTURE_PIDS+=("$!")
+	pid=$!
+	for _ in $(seq 500); do grep -q ready "$WORK/grow" && break; sleep 0.01; done
+	run "$PY" - "$VMTOP" "$pid" "$WORK" <<'EOF'
+import json, os, signal, subprocess, sys, time
+vmtop, pid, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+out = f"{work}/nd"
+
+def samples():
+    return [json.loads(l)["vmtop"] for l in open(out) if l.endswith("\n")]
+
+def rollup_pss():
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+
+# No rotation within the run: only a change can have the rollup read again.
+with open(out, "w") as f:
+    p = subprocess.Popen([vmtop, "-J", "--watch=0.2", "--refresh=3600", "-n", "16",
+                          "-p", str(pid)], stdout=f)
+while len(samples()) < 3:
+    time.sleep(0.01)
+os.kill(pid, signal.SIGUSR1)
+while "grown 1" not in open(f"{work}/grow").read():
+    time.sleep(0.01)
+grown = time.time()
+oracle = rollup_pss()
+assert p.wait(timeout=30) == 0
+rows = [(d["time"], d["processes"][0]) for d in samples()]
+first = rows[0][1]
+assert first["rollup_age"] == 0 and oracle > first["pss"] + 256 * 1024, (first, oracle)
+# Idle before the signal: not read again, its PSS rate unknown.
+for t, r in rows[1:3]:
+    assert r["rollup_age"] > 0 and r["pss"] == first["pss"] and r["pss_per_s"] is None, r
+after = [(t, r) for t, r in rows if t > grown]
+assert len(after) >= 3, rows
+t, r = after[0]
+# Its faults moved: read in this sample, the new PSS as the test read it.
+assert r["rollup_age"] == 0 and r["pss"] == oracle, (r, oracle)
+assert r["minflt_per_s"] > 0
+# PSS/S over the span since the last read (the first sample), not the
+# last interval: the JSON times are to the millisecond.
+want = (oracle - first["pss"]) / (t - rows[0][0])
+assert abs(r["pss_per_s"] - want) <= 0.1 * want, (r["pss_per_s"], want)
+for t, r in after[1:]:
+    assert r["pss"] == oracle and r["pss_per_s"] is None, r
+EOF
+	assert_success
+}
+
+@test "vmtop --watch: an idle process's rollup is read again within --refresh" {
+	# A stopped process whose counters never move: its PSS changes when a
+	# second process of the same (static) program maps its pages, and
+	# vmtop must show that within the refresh period. A copy of the
+	# program, so that no other process shares its pages.
+	cp "$FIX/mapper" "$WORK/mapper"
+	run "$PY" - "$VMTOP" "$WORK/nd" "$WORK/mapper" <<'EOF'
+import json, os, signal, subprocess, sys, time
+vmtop, out, mapper = sys.argv[1], sys.argv[2], sys.argv[3]
+R = 1.0
+
+def start():
+    proc = subprocess.Popen([mapper, "--maps", "3"], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith("ready")
+    os.kill(proc.pid, signal.SIGSTOP)
+    return proc
+
+def samples():
+    return [json.loads(l)["vmtop"] for l in open(out) if l.endswith("\n")]
+
+def rollup_pss():
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+
+procs = [start()]
+try:
+    pid = procs[0].pid
+    with open(out, "w") as f:
+        p = subprocess.Popen([vmtop, "-J", "--watch=0.2", f"--refresh={R}", "-n", "20",
+                              "-p", str(pid)], stdout=f)
+    while len(samples()) < 2:
+        time.sleep(0.01)
+    procs.append(start())
+    shared = time.time()
+    oracle = rollup_pss()
+    assert p.wait(timeout=30) == 0
+finally:
+    for proc in procs:
+        proc.kill()
+        proc.wait()
+rows = [(d["time"], d["processes"][0]) for d in samples()]
+assert rows[0][1]["pss"] > oracle, (rows[0][1], oracle)
+assert len({r["minflt"] for t, r in rows}) == 1, "the stopped process faulted"
+for t, r in rows:
+    assert r["rollup_age"] is not None and r["rollup_age"] <= R, r
+late = [r for t, r in rows if t > shared + R + 0.01]
+assert len(late) >= 3, rows
+for r in late:
+    assert r["pss"] == oracle, (r, oracle)
+EOF
+	assert_success
+}
+
+@test "vmtop --watch: samples on a fixed schedule, a late one does not push the rest back" {
+	# vmtop is stopped for half an interval once: the sample it was
+	# sleeping toward comes late, and every other one stays on the grid
+	# of the first sample's time plus whole intervals. (Sleeping a fixed
+	# time after each sample would shift all the later ones.)
+	start_fixture --maps 3
+	run "$PY" - "$VMTOP" "$FIXTURE_PID" "$WORK/nd" <<'EOF'
+import json, os, signal, subprocess, sys, time
+vmtop, pid, out = sys.argv[1:]
+I = 0.5
+with open(out, "w") as f:
+    p = subprocess.Popen([vmtop, "-J", f"--watch={I}", "-n", "8", "-p", pid, "-o", "PID"],
+                         stdout=f)
+for _ in range(1000):
+    line = open(out).readline()
+    if line.endswith("\n"):
+        break
+    time.sleep(0.01)
+t0 = json.loads(line)["vmtop"]["time"]
+time.sleep(max(0, t0 + 1.5 * I - time.time()))
+os.kill(p.pid, signal.SIGSTOP)
+time.sleep(max(0, t0 + 2.5 * I - time.time()))
+os.kill(p.pid, signal.SIGCONT)
+assert p.wait(timeout=30) == 0
+times = [json.loads(l)["vmtop"]["time"] for l in open(out)]
+assert len(times) == 8, times
+off = [t - t0 - round((t - t0) / I) * I for t in times]
+late = [o for o in off if abs(o) > I / 5]
+# One late sample at most; JSON times are to the millisecond.
+assert len(late) <= 1, [round(o, 3) for o in off]
+assert times[-1] - t0 < 8 * I + I / 5, times
 EOF
 	assert_success
 }
@@ -210,6 +391,10 @@ mins = {int(s.labels["pid"]): s.value for s in fams["vmtop_process_minor_faults"
         if s.name.endswith("_total")}
 assert mins == {p: r["minflt"] for p, r in rows.items()}
 assert "vmtop_system_memory_bytes" in fams and "vmtop_scan_processes" in fams
+# A single run reads every rollup: none is older than the sample.
+ages = fams["vmtop_process_rollup_age_seconds"]
+assert ages.unit == "seconds" and {int(s.labels["pid"]) for s in ages.samples} == set(rows)
+assert all(s.value == 0 for s in ages.samples)
 EOF
 	assert_success
 	# Per user, and to a file replaced whole.
@@ -263,6 +448,10 @@ assert f["vmtop_process_rss_bytes"].samples[0].labels["command"] == "a\"b\\c"' "
 	# meets, every document is valid and every row is a process it read.
 	( for _ in $(seq 300); do "$FIX/mapper" --maps 300 --exit-after 1 > /dev/null & done; wait ) &
 	churn=$!
+	# And --watch alongside, whose later samples meet processes that come
+	# and go between reading their stat and the rest.
+	"$VMTOP" -J --watch=0.05 -n 20 -o PID,PSS,PSS/S,ROLLUP_AGE > "$WORK/nd" 2>/dev/null &
+	watch=$!
 	for _ in $(seq 10); do
 		"$VMTOP" -J -o PID,PSS 2>/dev/null > "$WORK/j" || fail "vmtop failed"
 		valid_json vmtop < "$WORK/j"
@@ -274,8 +463,19 @@ assert s["shown"] == len(d["processes"])
 assert s["seen"] == s["shown"] + s["vanished"] + s["kernel_threads_hidden"] + s["filtered"]
 print(s["vanished"])' "$WORK/j" >> "$WORK/vanished"
 	done
+	wait "$watch" || fail "vmtop --watch failed"
+	"$PY" "$TOOLS/validate_json.py" --lines "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/nd"
+	"$PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)["vmtop"]
+    s = d["scan"]
+    assert s["shown"] == len(d["processes"])
+    assert s["seen"] == s["shown"] + s["vanished"] + s["kernel_threads_hidden"] + s["filtered"]
+    assert len({p["pid"] for p in d["processes"]}) == s["shown"]
+    print(s["vanished"], end=" ")' "$WORK/nd" > "$WORK/vanished.watch"
 	wait "$churn"
-	echo "# vanished per scan: $(tr '\n' ' ' < "$WORK/vanished")" >&3
+	echo "# vanished per scan: $(tr '\n' ' ' < "$WORK/vanished"); with --watch: $(cat "$WORK/vanished.watch")" >&3
 }
 
 @test "vmtop: another user's processes: shown as far as permitted, and counted" {
@@ -304,7 +504,7 @@ assert d["scan"]["unreadable"] == 1'
 @test "vmtop: bad options are usage errors (exit 2), a missing pid is 42" {
 	for args in "--watch=0" "--watch=abc" "-w-1" "-n 0" "-n x" "-p 0" "-p abc" \
 		    "-o NOPE" "-s NOPE" "-c (" "-U no-such-user-here" "-J --openmetrics" \
-		    "stray" "--openmetrics="; do
+		    "stray" "--openmetrics=" "--refresh=x" "--refresh=-1" "--refresh=86401"; do
 		# shellcheck disable=SC2086
 		run "$VMTOP" $args
 		assert_failure 2

@@ -1,4 +1,4 @@
-/* test_proc.c - stat, status and cmdline: captured files, hostile ones, and
+/* test_proc.c - stat, statm, status and cmdline: captured files, hostile ones, and
  * the live system against libproc2 (procps' own library) as the oracle. */
 #include <errno.h>
 #include <signal.h>
@@ -51,6 +51,72 @@ static void test_stat_hostile(void **state)
 		if (vs_stat_parse(bad[i], strlen(bad[i]), &st) != -EBADMSG)
 			fail_msg("accepted: '%s'", bad[i]);
 	}
+}
+
+static void test_statm(void **state)
+{
+	static const char *const bad[] = {
+		"", "\n", "1 2 3 4 5 6\n", "1 2 3 x 5 6 7\n",
+		"1 2 3 4 5 6 -7\n", "1 2 3 4 5 6 7\nmore\n",
+		"1 2 3 4 5 6 99999999999999999999999\n", "1\t2 3 4 5 6 7\n",
+	};
+	struct vs_statm st;
+	const char *text = "2655 452 387 177 0 1197 0\n";
+
+	assert_int_equal(vs_statm_parse(text, strlen(text), &st), 0);
+	assert_int_equal(st.size, 2655);
+	assert_int_equal(st.resident, 452);
+	assert_int_equal(st.shared, 387);
+	assert_int_equal(st.text, 177);
+	assert_int_equal(st.data, 1197);
+	assert_int_equal(st.nfields, 7);
+	/* A newer kernel's eighth number is accepted; no newline too. */
+	text = "1 2 3 4 0 5 0 8";
+	assert_int_equal(vs_statm_parse(text, strlen(text), &st), 0);
+	assert_int_equal(st.data, 5);
+	assert_int_equal(st.nfields, 8);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		if (vs_statm_parse(bad[i], strlen(bad[i]), &st) != -EBADMSG)
+			fail_msg("accepted: '%s'", bad[i]);
+}
+
+/* statm's resident and total sizes are status' VmRSS and VmSize, for a
+ * child that waits (its memory does not move). */
+static void test_statm_live(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct vs_root *root;
+	struct vs_status ss;
+	struct vs_statm sm;
+	struct vs_stat st;
+	struct vs_err e;
+	pid_t child = fork();
+
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	assert_true(child > 0);
+	assert_int_equal(vs_root_new(NULL, &root, &e), 0);
+	/* Wait until the child sleeps in pause(). */
+	for (int i = 0; i < 500; i++) {
+		assert_int_equal(vs_stat_read(root, child, &st, &e), 0);
+		if (st.state == 'S')
+			break;
+		usleep(2000);
+	}
+	assert_int_equal(vs_statm_read(root, child, &sm, &e), 0);
+	assert_int_equal(vs_status_read(root, child, &ss, &e), 0);
+	assert_int_equal(sm.resident * (unsigned long long)page,
+			 ss.bytes[VS_ST_VMRSS]);
+	assert_int_equal(sm.size * (unsigned long long)page,
+			 ss.bytes[VS_ST_VMSIZE]);
+	assert_int_equal(sm.size * (unsigned long long)page, st.vsize);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(vs_statm_read(root, child, &sm, &e), -ESRCH);
+	assert_non_null(strstr(e.msg, "not found"));
+	vs_root_unref(root);
 }
 
 static void test_status(void **state)
@@ -241,6 +307,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat_comm_with_parens_and_spaces),
 		cmocka_unit_test(test_stat_hostile),
+		cmocka_unit_test(test_statm),
+		cmocka_unit_test(test_statm_live),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_cmdline_format),
 		cmocka_unit_test(test_live_against_libproc2),
