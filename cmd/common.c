@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "vs_fmt.h"
 #include "vs_source.h"
 
 static const char *prog = "vmscope";
@@ -326,4 +327,70 @@ void cmd_kmod_close(struct cmd_kmod *m)
 {
 	vs_kmod_close(m->k);
 	m->k = NULL;
+}
+
+void cmd_outopts_parse(struct cmd_outopts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'J': o->json = true; break;
+	case 'o': o->outspec = arg; break;
+	case CMD_OPT_OUTPUT_ALL: o->all = true; break;
+	case CMD_OPT_LIST_COLUMNS: o->list_cols = true; break;
+	case 'b': o->bytes = true; break;
+	case 'r':
+	case CMD_OPT_RAW: o->raw = true; break;
+	case 'n':
+	case CMD_OPT_NOHEADINGS: o->noheadings = true; break;
+	case CMD_OPT_SYSROOT: o->sysroot = arg; break;
+	case 'w':
+		o->watch = true;
+		if (arg && (vs_parse_seconds(arg, &o->interval_ms) < 0 ||
+			    o->interval_ms == 0))
+			cmd_usage_error("invalid interval '%s'", arg);
+		break;
+	case 'c':
+		if (vs_parse_u64(arg, 10, &o->count) < 0 || o->count == 0)
+			cmd_usage_error("invalid count '%s'", arg);
+		break;
+	case 'V': cmd_version();
+	default:
+		/* getopt_long has said what is wrong (-h is each command's
+		 * own usage(), handled before). */
+		fflush(stdout);
+		fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+		exit(VS_EXIT_USAGE);
+	}
+}
+
+void cmd_outopts_done(const struct cmd_outopts *o, struct vs_out *out)
+{
+	if (o->outspec && o->all)
+		cmd_usage_error("-o and --output-all cannot be used together");
+	if (o->count && !o->watch)
+		cmd_usage_error("--count goes with --watch");
+	vs_out_init(out, stdout, o->json ? VS_OUT_JSON :
+		    o->raw ? VS_OUT_RAW : VS_OUT_TEXT);
+	out->bytes = o->bytes;
+	out->noheadings = o->noheadings;
+}
+
+size_t cmd_outopts_cols(const struct cmd_outopts *o, const struct vs_col *cols,
+			size_t ncols, const int *def, size_t ndef, int *sel,
+			size_t max)
+{
+	struct vs_err e;
+	size_t n = 0;
+
+	if (o->all) {
+		for (; n < ncols && n < max; n++)
+			sel[n] = (int)n;
+	} else if (o->outspec) {
+		if (vs_cols_parse(cols, ncols, o->outspec, def, ndef, sel, max,
+				  &n, &e) < 0)
+			cmd_usage_error("%s", e.msg);
+	} else {
+		for (; n < ndef && n < max; n++)
+			sel[n] = def[n];
+	}
+	return n;
 }

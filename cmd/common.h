@@ -110,6 +110,50 @@ void cmd_ticker_start(struct cmd_ticker *t, uint64_t period_ms);
  * caught up. False when a caught signal cut the sleep short. */
 bool cmd_ticker_wait(struct cmd_ticker *t);
 
+/* The options that every command with tables takes the same way. A
+ * command handles its own options first and gives the rest to
+ * cmd_outopts_parse(); its option table gives their long names these
+ * values, or the letters below where it has them. */
+enum {
+	CMD_OPT_OUTPUT_ALL = 0x1000,	/* --output-all */
+	CMD_OPT_LIST_COLUMNS,		/* --list-columns */
+	CMD_OPT_RAW,			/* --raw (where -r means something else) */
+	CMD_OPT_NOHEADINGS,		/* --noheadings (where -n does) */
+	CMD_OPT_SYSROOT,		/* --sysroot=DIR */
+};
+
+struct cmd_outopts {
+	bool json;			/* -J, --json */
+	const char *outspec;		/* -o, --output=LIST */
+	bool all;			/* --output-all */
+	bool list_cols;			/* --list-columns */
+	bool bytes;			/* -b, --bytes */
+	bool raw;			/* -r, --raw */
+	bool noheadings;		/* -n, --noheadings */
+	const char *sysroot;		/* --sysroot=DIR */
+	bool watch;			/* -w, --watch[=SECONDS] */
+	uint64_t interval_ms;		/* ... its SECONDS, or 0 */
+	uint64_t count;			/* -c, --count=N, or 0 */
+};
+
+/* Take option @c of getopt_long (with @arg) if it is -J, -o, -b, -r, -n,
+ * -w, -c or one of the CMD_OPT_* above; -h and -V print and exit. Any
+ * other, getopt's '?' among them, points to --help and exits with
+ * VS_EXIT_USAGE. */
+void cmd_outopts_parse(struct cmd_outopts *o, int c, const char *arg);
+
+/* After the options: -o with --output-all and --count without --watch
+ * are usage errors; then @out is set up for what they ask (JSON, raw or
+ * text, -b, -n). */
+void cmd_outopts_done(const struct cmd_outopts *o, struct vs_out *out);
+
+/* The columns to show, into @sel (at most @max): every one with
+ * --output-all, those of -o's LIST (vs_cols_parse(), where "+COL" adds to
+ * @def), else @def. A bad LIST is a usage error. Returns their number. */
+size_t cmd_outopts_cols(const struct cmd_outopts *o, const struct vs_col *cols,
+			size_t ncols, const int *def, size_t ndef, int *sel,
+			size_t max);
+
 /* Print the columns @cols as a table (NAME, TYPE, DESCRIPTION) in @fmt. */
 int cmd_list_columns(const struct vs_col *cols, size_t ncols,
 		     enum vs_outfmt fmt);

@@ -127,11 +127,7 @@ static int add_type_col(const char *type)
 struct opts {
 	const char *zone;	/* -z */
 	bool types;		/* -t */
-	bool watch;
-	uint64_t interval_ms;
-	uint64_t count;		/* 0: until interrupted */
-	const char *outspec;
-	bool all;
+	struct cmd_outopts oo;	/* -J -o -w -c ...; interval 2 s */
 	bool columns;		/* -o or --output-all: one table */
 	bool need_types;	/* read pagetypeinfo */
 	struct cmd_kmod km;	/* vmscope.ko */
@@ -140,21 +136,19 @@ struct opts {
 	struct vs_out *out;
 };
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_SYSROOT };
-
 static const struct option longopts[] = {
 	{ "zone", required_argument, NULL, 'z' },
 	{ "types", no_argument, NULL, 't' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
+	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
 	{ "bytes", no_argument, NULL, 'b' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -733,7 +727,7 @@ static void show(const struct opts *o, const struct sample *s,
 	if (json) {
 		struct vs_json *j = &out->json;
 
-		vs_json_init(j, out->f, !o->watch);
+		vs_json_init(j, out->f, !o->oo.watch);
 		vs_json_obj_begin(j, NULL);
 		vs_json_obj_begin(j, "vmfrag");
 		vs_json_double(j, "time", (double)s->ts.tv_sec +
@@ -759,7 +753,7 @@ static void show(const struct opts *o, const struct sample *s,
 			vs_json_str(j, NULL, s->b.types[t]);
 		vs_json_arr_end(j);
 		vs_json_arr_begin(j, "zones");
-	} else if (o->watch) {
+	} else if (o->oo.watch) {
 		struct tm tm;
 		char when[32];
 
@@ -852,13 +846,13 @@ static int default_cols(const struct opts *o, bool json, int *sel)
 	if (json) {
 		for (int c = 0; c < (int)ncols; c++)
 			if (c != COL_BAR && c != COL_NODE && c != COL_ZONE &&
-			    (c != COL_DELTA || o->watch))
+			    (c != COL_DELTA || o->oo.watch))
 				sel[n++] = c;
 		return n;
 	}
 	for (size_t i = 0; i < sizeof(text) / sizeof(*text); i++) {
 		sel[n++] = text[i];
-		if (text[i] == COL_BLOCKS && o->watch)
+		if (text[i] == COL_BLOCKS && o->oo.watch)
 			sel[n++] = COL_DELTA;
 	}
 	if (o->types)
@@ -872,67 +866,34 @@ int main(int argc, char **argv)
 	static struct opts o;
 	static struct vs_out out;
 	static struct sample samples[2];
-	const char *sysroot = NULL;
-	enum vs_outfmt fmt = VS_OUT_TEXT;
-	bool list_cols = false, bytes = false, raw = false, noheadings = false;
 	struct vs_root *root = NULL;
 	struct vs_err e;
 	uint64_t n = 0;
 	int c, status;
 
 	cmd_init("vmfrag");
-	o.interval_ms = 2000;
+	o.oo.interval_ms = 2000;
 	o.out = &out;
 	while ((c = getopt_long(argc, argv, "z:tJo:brnw::c:hV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'z': o.zone = optarg; break;
 		case 't': o.types = true; break;
-		case 'J': fmt = VS_OUT_JSON; break;
-		case 'o': o.outspec = optarg; break;
-		case OPT_OUTPUT_ALL: o.all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case 'r': raw = true; break;
-		case 'n': noheadings = true; break;
-		case 'w':
-			o.watch = true;
-			if (optarg && (vs_parse_seconds(optarg, &o.interval_ms) < 0 ||
-				       o.interval_ms == 0))
-				cmd_usage_error("invalid interval '%s'", optarg);
-			break;
-		case 'c':
-			if (vs_parse_u64(optarg, 10, &o.count) < 0 || o.count == 0)
-				cmd_usage_error("invalid count '%s'", optarg);
-			break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&o.oo, c, optarg);
 		}
 	}
 	if (optind < argc)
 		cmd_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o.count && !o.watch)
-		cmd_usage_error("--count goes with --watch");
-	if (o.outspec && o.all)
-		cmd_usage_error("-o and --output-all cannot be used together");
-	if (raw && fmt == VS_OUT_TEXT)
-		fmt = VS_OUT_RAW;
-	vs_out_init(&out, stdout, fmt);
-	out.bytes = bytes;
-	out.noheadings = noheadings;
+	cmd_outopts_done(&o.oo, &out);
 	for (size_t i = 0; i < sizeof(std_types) / sizeof(*std_types); i++)
 		add_type_col(std_types[i]);
 
-	if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (vs_root_new(o.oo.sysroot, &root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
-	if (list_cols) {
+	if (o.oo.list_cols) {
 		/* The types of this kernel when it says them. */
 		struct vs_buddy b;
 
@@ -944,12 +905,12 @@ int main(int argc, char **argv)
 		vs_root_unref(root);
 		return cmd_list_columns(cols, ncols, out.fmt);
 	}
-	o.need_types = o.types || fmt == VS_OUT_JSON || o.outspec || o.all;
+	o.need_types = o.types || o.oo.json || o.oo.outspec || o.oo.all;
 	cmd_signals_init();
-	if (o.watch && !vs_root_is_live(root))
+	if (o.oo.watch && !vs_root_is_live(root))
 		cmd_usage_error("--watch needs the live system, not --sysroot");
 	cmd_kmod_open(&o.km, root, VS_KMOD_VIEW_BUDDY, true,
-		      fmt == VS_OUT_JSON);
+		      o.oo.json);
 	status = collect(&o, root, &samples[0]);
 	if (status != VS_EXIT_OK) {
 		cmd_kmod_close(&o.km);
@@ -969,25 +930,20 @@ int main(int argc, char **argv)
 		if (add_type_col(samples[0].b.types[t]) < 0)
 			cmd_warn("too many migrate types: '%s' is not shown",
 				 samples[0].b.types[t]);
-	o.columns = o.all || o.outspec;
-	if (o.all) {
-		o.nsel = 0;
-		for (size_t i = 0; i < ncols; i++)
-			o.sel[o.nsel++] = (int)i;
-	} else if (o.outspec) {
+	o.columns = o.oo.all || o.oo.outspec;
+	{
 		int def[COLS_MAX];
-		size_t ndef = (size_t)default_cols(&o, fmt == VS_OUT_JSON, def);
+		size_t ndef = (size_t)default_cols(&o, o.oo.json, def);
 
-		if (vs_cols_parse(cols, ncols, o.outspec, def, ndef, o.sel,
-				  COLS_MAX, &o.nsel, &e) < 0)
-			cmd_usage_error("%s", e.msg);
+		o.nsel = cmd_outopts_cols(&o.oo, cols, ncols, def, ndef, o.sel,
+					  COLS_MAX);
+	}
+	if (o.oo.outspec) {
 		for (size_t i = 0; i < o.nsel; i++)
 			if (o.sel[i] >= COL__TYPES)
 				o.types = true;
 		if (o.types && !samples[0].have_types && !types_status)
 			types_status = VS_EXIT_PERMISSION;
-	} else {
-		o.nsel = (size_t)default_cols(&o, fmt == VS_OUT_JSON, o.sel);
 	}
 	if (!samples[0].have_types && o.types && !warned_types) {
 		/* -o asked for types after the first read: say it now. */
@@ -995,7 +951,7 @@ int main(int argc, char **argv)
 		cmd_warn("cannot read '/proc/pagetypeinfo'; free blocks per "
 			 "migrate type need root");
 	}
-	if (o.km.used && fmt != VS_OUT_JSON)
+	if (o.km.used && !o.oo.json)
 		fprintf(stderr, "%s: note: free blocks per order and migrate "
 			"type, watermarks, zone sizes and per-CPU lists from "
 			"vmscope.ko%s\n", cmd_name(), samples[0].b.pageblock_order
@@ -1003,10 +959,10 @@ int main(int argc, char **argv)
 
 	n = 1;
 	show(&o, &samples[0], NULL, n);
-	while (o.watch && (!o.count || n < o.count)) {
+	while (o.oo.watch && (!o.oo.count || n < o.oo.count)) {
 		struct sample *cur = &samples[n % 2], *prev = &samples[(n - 1) % 2];
 
-		if (!cmd_sleep_ms(o.interval_ms))
+		if (!cmd_sleep_ms(o.oo.interval_ms))
 			break;
 		status = collect(&o, root, cur);
 		if (status != VS_EXIT_OK)

@@ -557,16 +557,14 @@ struct opts {
 	size_t nsel;
 	uint64_t top;			/* 0: every cache */
 	bool nodes;			/* --nodes */
-	bool watch;
-	uint64_t interval_ms;
-	uint64_t count;
+	struct cmd_outopts oo;	/* -J -o -w -c ...; interval 2 s */
 	enum count_source src;
 	struct cmd_kmod km;	/* vmscope.ko */
 	struct vs_out *out;
 };
 
 enum {
-	OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_SYSROOT, OPT_REVERSE,
+	OPT_REVERSE = 0x100,
 	OPT_TOP, OPT_NODES, OPT_SOURCE, OPT_SLABTOP,
 };
 
@@ -578,14 +576,14 @@ static const struct option longopts[] = {
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "json", no_argument, NULL, 'J' },
 	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
+	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
 	{ "bytes", no_argument, NULL, 'b' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
 	{ "slabtop", no_argument, NULL, OPT_SLABTOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -772,7 +770,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 
 	if (!rows)
 		cmd_die(VS_EXIT_FAILURE, "out of memory");
-	if (o->watch)
+	if (o->oo.watch)
 		history_reserve(n);
 	for (size_t i = 0; i < n; i++) {
 		struct vs_slab_cache *c = &snap->s.c[i];
@@ -780,7 +778,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 
 		rows[i].c = c;
 		rows[i].pos = i;
-		rows[i].h = o->watch ? history_of(c->name) : NULL;
+		rows[i].h = o->oo.watch ? history_of(c->name) : NULL;
 		rows[i].aliases[0] = '\0';
 		flag_names(c->flags, rows[i].flags, sizeof(rows[i].flags));
 		for (unsigned k = 0; k < c->naliases; k++) {
@@ -794,7 +792,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 		}
 	}
 	/* This sample against the previous one, for the growth columns. */
-	for (size_t i = 0; o->watch && i < n; i++) {
+	for (size_t i = 0; o->oo.watch && i < n; i++) {
 		struct history *h = rows[i].h;
 		const struct vs_slab_cache *c = rows[i].c;
 		uint64_t mem = 0;
@@ -825,7 +823,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 	if (json) {
 		struct vs_json *j = &out->json;
 
-		vs_json_init(j, out->f, !o->watch);
+		vs_json_init(j, out->f, !o->oo.watch);
 		vs_json_obj_begin(j, NULL);
 		vs_json_obj_begin(j, "vmslab");
 		vs_json_double(j, "time", snap->time, 3);
@@ -838,7 +836,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 		vs_json_bool(j, "slabinfo", snap->slabinfo);
 		vs_json_bool(j, "sysfs", snap->sysfs_listed);
 		vs_json_u64(j, "page_size", page_size());
-	} else if (o->watch) {
+	} else if (o->oo.watch) {
 		time_t now = (time_t)snap->time;
 		struct tm tm;
 		char when[32];
@@ -889,14 +887,14 @@ static size_t default_cols(const struct opts *o, bool json, int *sel)
 
 	if (json) {
 		for (int c = 0; c < COL__COUNT; c++)
-			if (o->watch || (c != COL_DELTA && c != COL_DELTA_MEM &&
+			if (o->oo.watch || (c != COL_DELTA && c != COL_DELTA_MEM &&
 					 c != COL_GREW && c != COL_TREND))
 				sel[n++] = c;
 		return n;
 	}
 	for (size_t i = 0; i < sizeof(default_text) / sizeof(*default_text); i++)
 		sel[n++] = default_text[i];
-	if (o->watch) {
+	if (o->oo.watch) {
 		sel[n++] = COL_DELTA;
 		sel[n++] = COL_DELTA_MEM;
 		sel[n++] = COL_TREND;
@@ -909,10 +907,8 @@ int main(int argc, char **argv)
 	static struct opts o;
 	static struct vs_out out;
 	static struct snapshot snaps[2];
-	const char *sysroot = NULL, *outspec = NULL, *sortspec = NULL;
+	const char *sortspec = NULL;
 	const char *base = strrchr(argv[0], '/');
-	enum vs_outfmt fmt = VS_OUT_TEXT;
-	bool list_cols = false, bytes = false, raw = false, all = false;
 	struct vs_root *root = NULL;
 	struct vs_err e;
 	uint32_t want = 0;
@@ -925,7 +921,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--slabtop") || !strcmp(base, "slabtop"))
 			return slabtop_main(argc, argv, &root);
-	o.interval_ms = 2000;
+	o.oo.interval_ms = 2000;
 	o.out = &out;
 	while ((c = getopt_long(argc, argv, "s:Jo:brnw::c:hV", longopts,
 				NULL)) != -1) {
@@ -948,48 +944,14 @@ int main(int argc, char **argv)
 				cmd_usage_error("unknown source '%s' (kmod, "
 						"slabinfo or sysfs)", optarg);
 			break;
-		case 'J': fmt = VS_OUT_JSON; break;
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case 'r': raw = true; break;
-		case 'n': out.noheadings = true; break;
-		case 'w':
-			o.watch = true;
-			if (optarg && (vs_parse_seconds(optarg, &o.interval_ms) < 0 ||
-				       o.interval_ms == 0))
-				cmd_usage_error("invalid interval '%s'", optarg);
-			break;
-		case 'c':
-			if (vs_parse_u64(optarg, 10, &o.count) < 0 || o.count == 0)
-				cmd_usage_error("invalid count '%s'", optarg);
-			break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&o.oo, c, optarg);
 		}
 	}
 	if (optind < argc)
 		cmd_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o.count && !o.watch)
-		cmd_usage_error("--count goes with --watch");
-	if (outspec && all)
-		cmd_usage_error("-o and --output-all cannot be used together");
-	if (raw && fmt == VS_OUT_TEXT)
-		fmt = VS_OUT_RAW;
-	{
-		bool nh = out.noheadings;
-
-		vs_out_init(&out, stdout, fmt);
-		out.noheadings = nh;
-	}
-	out.bytes = bytes;
-	if (list_cols)
+	cmd_outopts_done(&o.oo, &out);
+	if (o.oo.list_cols)
 		return cmd_list_columns(cols, COL__COUNT, out.fmt);
 	if (sortspec) {
 		sort_col = strlen(sortspec) == 1 ?
@@ -999,18 +961,12 @@ int main(int argc, char **argv)
 			cmd_usage_error("unknown sort key '%s' (a column or one of "
 					"a b c l v n o p s u)", sortspec);
 	}
-	if (all) {
-		for (int k = 0; k < COL__COUNT; k++)
-			o.sel[o.nsel++] = k;
-	} else if (outspec) {
+	{
 		int def[COL__COUNT];
-		size_t ndef = default_cols(&o, fmt == VS_OUT_JSON, def);
+		size_t ndef = default_cols(&o, o.oo.json, def);
 
-		if (vs_cols_parse(cols, COL__COUNT, outspec, def, ndef, o.sel,
-				  sizeof(o.sel) / sizeof(*o.sel), &o.nsel, &e) < 0)
-			cmd_usage_error("%s", e.msg);
-	} else {
-		o.nsel = default_cols(&o, fmt == VS_OUT_JSON, o.sel);
+		o.nsel = cmd_outopts_cols(&o.oo, cols, COL__COUNT, def, ndef,
+					  o.sel, sizeof(o.sel) / sizeof(*o.sel));
 	}
 	for (size_t i = 0; i < o.nsel; i++)
 		want |= col_attrs(o.sel[i]);
@@ -1020,11 +976,11 @@ int main(int argc, char **argv)
 			(1u << VS_SA_TOTAL_OBJECTS) | (1u << VS_SA_PARTIAL) |
 			(1u << VS_SA_OBJECTS_PARTIAL) | (1u << VS_SA_CPU_SLABS);
 
-	if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (vs_root_new(o.oo.sysroot, &root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
-	if (o.watch && !vs_root_is_live(root))
+	if (o.oo.watch && !vs_root_is_live(root))
 		cmd_usage_error("--watch needs the live system, not --sysroot");
 	if (o.src == SRC_KMOD && !vs_root_is_live(root))
 		cmd_usage_error("--source=kmod reads the running kernel, not "
@@ -1039,7 +995,7 @@ int main(int argc, char **argv)
 	}
 	cmd_kmod_open(&o.km, root, VS_KMOD_VIEW_SLAB,
 		      o.src == SRC_AUTO || o.src == SRC_KMOD,
-		      fmt == VS_OUT_JSON);
+		      o.oo.json);
 	if (o.src == SRC_KMOD && !o.km.k) {
 		/* Said by cmd_kmod_open. */
 		vs_root_unref(root);
@@ -1073,16 +1029,16 @@ int main(int argc, char **argv)
 		}
 	if (snaps[0].denied & want)
 		final = VS_EXIT_PERMISSION;
-	if (snaps[0].kmod && fmt != VS_OUT_JSON)
+	if (snaps[0].kmod && !o.oo.json)
 		fprintf(stderr, "%s: note: counts, sizes, partial and per-CPU "
 			"slabs and flags from vmscope.ko; merged names from "
 			"/sys/kernel/slab\n", cmd_name());
 	n = 1;
 	show(&o, &snaps[0], n, 0);
-	while (o.watch && (!o.count || n < o.count)) {
+	while (o.oo.watch && (!o.oo.count || n < o.oo.count)) {
 		struct snapshot *cur = &snaps[n % 2], *prev = &snaps[(n - 1) % 2];
 
-		if (!cmd_sleep_ms(o.interval_ms))
+		if (!cmd_sleep_ms(o.oo.interval_ms))
 			break;
 		status = snapshot_read(root, o.src, &o.km, want, cur);
 		if (status != VS_EXIT_OK)

@@ -27,8 +27,7 @@ struct opts {
 	struct vs_out *out;
 	bool measure;			/* -d or --watch */
 	uint64_t duration_ms;
-	bool watch;
-	uint64_t count;			/* --watch samples, 0: until stopped */
+	struct cmd_outopts oo;		/* -J -o -c ...; oo.watch: --watch */
 	bool trace;			/* not --no-trace */
 	bool perf;			/* not --no-perf */
 	uint64_t top;			/* processes in the tlb_flush table */
