@@ -86,8 +86,6 @@ static const struct vs_col scols[S__COUNT] = {
 
 /* ---- options ---------------------------------------------------------- */
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_RAW, OPT_SYSROOT };
-
 static const struct option longopts[] = {
 	{ "runs", no_argument, NULL, 'l' },
 	{ "pfn", no_argument, NULL, 'P' },
@@ -95,12 +93,12 @@ static const struct option longopts[] = {
 	{ "walk", no_argument, NULL, 'w' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
+	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
 	{ "bytes", no_argument, NULL, 'b' },
-	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "raw", no_argument, NULL, CMD_OPT_RAW },
 	{ "noheadings", no_argument, NULL, 'n' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -146,6 +144,9 @@ static noreturn void usage(void)
 
 /* ---- the run ---------------------------------------------------------- */
 
+/* Room for the columns of any view, -o repeating some. */
+#define SEL_MAX (C__COUNT * 2)
+
 struct ctx {
 	struct vs_root *root;
 	struct vs_out out;
@@ -153,7 +154,7 @@ struct ctx {
 	struct vs_numa *numa;		/* NULL: no node information */
 	size_t page_size;
 	bool runs;			/* -l */
-	int sel[C__COUNT * 2];		/* chosen columns */
+	int sel[SEL_MAX];		/* chosen columns */
 	size_t nsel;
 	struct vs_table *t;
 	struct cmd_status status;
@@ -791,34 +792,12 @@ static int summary_pid(struct ctx *c, pid_t pid, struct histo *h)
 
 /* ---- main ------------------------------------------------------------- */
 
-static void choose_cols(struct ctx *c, const struct vs_col *cs, size_t n,
-			const int *def, size_t ndef, const char *spec,
-			bool all)
-{
-	struct vs_err e;
-
-	if (all) {
-		c->nsel = n;
-		for (size_t i = 0; i < n; i++)
-			c->sel[i] = (int)i;
-	} else if (!spec) {
-		c->nsel = ndef;
-		memcpy(c->sel, def, ndef * sizeof(int));
-	} else if (vs_cols_parse(cs, n, spec, def, ndef, c->sel,
-				 sizeof(c->sel) / sizeof(*c->sel), &c->nsel,
-				 &e) < 0) {
-		cmd_usage_error("%s", e.msg);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static struct ctx c;
-	const char *outspec = NULL, *sysroot = NULL;
-	bool pfn = false, summary = false, list_cols = false, all = false;
-	bool walk = false;
+	struct cmd_outopts oo = { 0 };
+	bool pfn = false, summary = false, walk = false;
 	struct vs_kmod *kmod = NULL;
-	bool raw = false, json = false, bytes = false, noheadings = false;
 	uint64_t (*ranges)[2] = NULL;
 	size_t nranges = 0;
 	pid_t pid = 0;
@@ -833,27 +812,12 @@ int main(int argc, char **argv)
 		case 'P': pfn = true; break;
 		case 's': summary = true; break;
 		case 'w': walk = true; break;
-		case 'J': json = true; break;
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case OPT_RAW: raw = true; break;
-		case 'n': noheadings = true; break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&oo, opt, optarg);
 		}
 	}
-	vs_out_init(&c.out, stdout, json ? VS_OUT_JSON :
-		    raw ? VS_OUT_RAW : VS_OUT_TEXT);
-	c.out.bytes = bytes;
-	c.out.noheadings = noheadings;
-	if (list_cols)
+	cmd_outopts_done(&oo, &c.out);
+	if (oo.list_cols)
 		return summary ? cmd_list_columns(scols, S__COUNT, c.out.fmt) :
 		       walk ? cmd_list_columns(walk_cols, walk_ncols, c.out.fmt) :
 			      cmd_list_columns(cols, C__COUNT, c.out.fmt);
@@ -909,14 +873,16 @@ int main(int argc, char **argv)
 	c.page_size = vs_page_size();
 	if (walk) {
 		int def[64];
-		size_t ndef = walk_default_cols(json, def);
+		size_t ndef = walk_default_cols(oo.json, def);
 
-		choose_cols(&c, walk_cols, walk_ncols, def, ndef, outspec, all);
+		c.nsel = cmd_outopts_cols(&oo, walk_cols, walk_ncols, def, ndef,
+					  c.sel, SEL_MAX);
 	} else if (summary) {
 		static const int def[] = { S_KPAGEFLAGS, S_PAGES, S_SIZE,
 					   S_FLAGS, S_FLAG_NAMES };
 
-		choose_cols(&c, scols, S__COUNT, def, 5, outspec, all);
+		c.nsel = cmd_outopts_cols(&oo, scols, S__COUNT, def, 5,
+					  c.sel, SEL_MAX);
 	} else {
 		static const int pdef[] = { C_ADDRESS, C_PAGES, C_PFN, C_PHYS,
 			C_MAPCOUNT, C_NODE, C_PAGEMAP, C_FLAGS, C_FLAG_NAMES };
@@ -932,10 +898,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nsrc; i++)
 			if (src[i] != C_PAGES || c.runs)
 				def[ndef++] = src[i];
-		choose_cols(&c, cols, C__COUNT, def, ndef, outspec, all);
+		c.nsel = cmd_outopts_cols(&oo, cols, C__COUNT, def, ndef,
+					  c.sel, SEL_MAX);
 	}
 
-	if (vs_root_new(sysroot, &c.root, &e) < 0) {
+	if (vs_root_new(oo.sysroot, &c.root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
@@ -959,7 +926,7 @@ int main(int argc, char **argv)
 	if (vs_numa_open(c.root, c.page_size, &c.numa, NULL) < 0)
 		c.numa = NULL;
 
-	if (json) {
+	if (oo.json) {
 		vs_json_obj_begin(&c.out.json, NULL);
 		vs_json_obj_begin(&c.out.json, "vmphys");
 		if (pid)
@@ -1002,7 +969,7 @@ int main(int argc, char **argv)
 		if (vs_table_end(c.t) < 0)
 			cmd_status_add(&c.status, VS_EXIT_FAILURE);
 	}
-	if (json) {
+	if (oo.json) {
 		int r;
 
 		vs_json_obj_end(&c.out.json);
