@@ -122,6 +122,19 @@ enum {
 	CMD_OPT_SYSROOT,		/* --sysroot=DIR */
 };
 
+/* Entries of a command's option table: the table options every table
+ * command has, and the last ones of every table. */
+#define CMD_LONGOPTS_TABLE \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL }, \
+	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS }, \
+	{ "bytes", no_argument, NULL, 'b' }
+#define CMD_LONGOPTS_END \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ NULL, 0, NULL, 0 }
+
 struct cmd_outopts {
 	bool json;			/* -J, --json */
 	const char *outspec;		/* -o, --output=LIST */

@@ -37,9 +37,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "raw", no_argument, NULL, CMD_OPT_RAW },
 	{ "noheadings", no_argument, NULL, CMD_OPT_NOHEADINGS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)

@@ -139,19 +139,13 @@ struct opts {
 static const struct option longopts[] = {
 	{ "zone", required_argument, NULL, 'z' },
 	{ "types", no_argument, NULL, 't' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
+	CMD_LONGOPTS_TABLE,
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)

@@ -27,21 +27,15 @@ static const struct option longopts[] = {
 	{ "create-rc", no_argument, NULL, 'n' },
 	{ "create-rc-to", required_argument, NULL, 'N' },
 	{ "show-path", no_argument, NULL, 'p' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
+	CMD_LONGOPTS_TABLE,
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "backing", no_argument, NULL, 'B' },
-	{ "bytes", no_argument, NULL, 'b' },
 	{ "raw", no_argument, NULL, CMD_OPT_RAW },
 	{ "noheadings", no_argument, NULL, CMD_OPT_NOHEADINGS },
 	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)

@@ -91,17 +91,11 @@ static const struct option longopts[] = {
 	{ "pfn", no_argument, NULL, 'P' },
 	{ "summary", no_argument, NULL, 's' },
 	{ "walk", no_argument, NULL, 'w' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
+	CMD_LONGOPTS_TABLE,
 	{ "raw", no_argument, NULL, CMD_OPT_RAW },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)

@@ -574,20 +574,14 @@ static const struct option longopts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "nodes", no_argument, NULL, OPT_NODES },
 	{ "source", required_argument, NULL, OPT_SOURCE },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
+	CMD_LONGOPTS_TABLE,
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
 	{ "slabtop", no_argument, NULL, OPT_SLABTOP },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)

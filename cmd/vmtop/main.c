@@ -22,9 +22,7 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, CMD_OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, CMD_OPT_LIST_COLUMNS },
+	CMD_LONGOPTS_TABLE,
 	{ "sort", required_argument, NULL, 's' },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "pid", required_argument, NULL, 'p' },
@@ -37,14 +35,10 @@ static const struct option longopts[] = {
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'n' },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
-	{ "json", no_argument, NULL, 'J' },
 	{ "openmetrics", optional_argument, NULL, OPT_OPENMETRICS },
-	{ "bytes", no_argument, NULL, 'b' },
 	{ "raw", no_argument, NULL, CMD_OPT_RAW },
 	{ "noheadings", no_argument, NULL, CMD_OPT_NOHEADINGS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
