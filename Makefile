@@ -40,7 +40,7 @@ vmmap_SRCS := $(wildcard cmd/vmmap/*.c)
 vmmap_PKGS := smartcols
 vmmap_MAN  := man/vmmap.1
 
-vmphys_SRCS := cmd/vmphys.c
+vmphys_SRCS := $(wildcard cmd/vmphys/*.c)
 vmphys_PKGS := smartcols
 vmphys_MAN  := man/vmphys.1
 
@@ -132,6 +132,13 @@ $(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c $(B)/lib/libvmscope.a
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< \
 		$(B)/lib/libvmscope.a
+
+# The VM suite's check of the commands' figures from the module: it runs
+# the commands and reads procfs itself, sharing no code with the library.
+$(B)/vm/cmdcheck: tests/vm/src/cmdcheck.c tests/vm/src/procfs.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< -lpthread
 
 # The same tree built with sanitizers, for the tests.
 san:

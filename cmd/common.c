@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "vs_fmt.h"
+#include "vs_source.h"
 
 static const char *prog = "vmscope";
 
@@ -265,4 +267,130 @@ int cmd_list_columns(const struct vs_col *cols, size_t ncols,
 	if (fmt == VS_OUT_JSON && vs_json_finish(&o.json) < 0)
 		r = -EIO;
 	return r < 0 ? VS_EXIT_FAILURE : VS_EXIT_OK;
+}
+
+/* ---- vmscope.ko --------------------------------------------------------- */
+
+void cmd_kmod_open(struct cmd_kmod *m, struct vs_root *r,
+		   enum vs_kmod_view view, bool want, bool json)
+{
+	struct vs_err e;
+
+	memset(m, 0, sizeof(*m));
+	m->view = view;
+	m->loaded = vs_kmod_loaded(r);
+	if (!m->loaded) {
+		if (!json)
+			fprintf(stderr, "%s: note: %s\n", prog,
+				vs_kmod_adds(view));
+		return;
+	}
+	if (!want)
+		return;
+	vs_err_clear(&e);
+	m->err = vs_kmod_open(r, &m->k, &e);
+	if (m->err < 0) {
+		snprintf(m->error, sizeof(m->error), "%s", e.msg);
+		/* --sysroot: the tree's module was never ours to read. */
+		if (vs_root_is_live(r))
+			cmd_warn_err(&e);
+	}
+}
+
+void cmd_kmod_failed(struct cmd_kmod *m, const struct vs_err *e)
+{
+	if (!m->error[0]) {
+		snprintf(m->error, sizeof(m->error), "%s", e->msg);
+		m->err = -(e->code ? e->code : EIO);
+		cmd_warn("%s; going on without vmscope.ko", e->msg);
+		if (e->hint[0])
+			fprintf(stderr, "hint: %s\n", e->hint);
+	}
+	vs_kmod_close(m->k);
+	m->k = NULL;
+}
+
+void cmd_kmod_json(const struct cmd_kmod *m, struct vs_json *j)
+{
+	vs_json_obj_begin(j, "module");
+	vs_json_bool(j, "loaded", m->loaded);
+	vs_json_bool(j, "used", m->used);
+	if (m->error[0])
+		vs_json_str(j, "error", m->error);
+	else
+		vs_json_null(j, "error");
+	vs_json_str(j, "adds", vs_kmod_adds(m->view));
+	vs_json_obj_end(j);
+}
+
+void cmd_kmod_close(struct cmd_kmod *m)
+{
+	vs_kmod_close(m->k);
+	m->k = NULL;
+}
+
+void cmd_outopts_parse(struct cmd_outopts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'J': o->json = true; break;
+	case 'o': o->outspec = arg; break;
+	case CMD_OPT_OUTPUT_ALL: o->all = true; break;
+	case CMD_OPT_LIST_COLUMNS: o->list_cols = true; break;
+	case 'b': o->bytes = true; break;
+	case 'r':
+	case CMD_OPT_RAW: o->raw = true; break;
+	case 'n':
+	case CMD_OPT_NOHEADINGS: o->noheadings = true; break;
+	case CMD_OPT_SYSROOT: o->sysroot = arg; break;
+	case 'w':
+		o->watch = true;
+		if (arg && (vs_parse_seconds(arg, &o->interval_ms) < 0 ||
+			    o->interval_ms == 0))
+			cmd_usage_error("invalid interval '%s'", arg);
+		break;
+	case 'c':
+		if (vs_parse_u64(arg, 10, &o->count) < 0 || o->count == 0)
+			cmd_usage_error("invalid count '%s'", arg);
+		break;
+	case 'V': cmd_version();
+	default:
+		/* getopt_long has said what is wrong (-h is each command's
+		 * own usage(), handled before). */
+		fflush(stdout);
+		fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+		exit(VS_EXIT_USAGE);
+	}
+}
+
+void cmd_outopts_done(const struct cmd_outopts *o, struct vs_out *out)
+{
+	if (o->outspec && o->all)
+		cmd_usage_error("-o and --output-all cannot be used together");
+	if (o->count && !o->watch)
+		cmd_usage_error("--count goes with --watch");
+	vs_out_init(out, stdout, o->json ? VS_OUT_JSON :
+		    o->raw ? VS_OUT_RAW : VS_OUT_TEXT);
+	out->bytes = o->bytes;
+	out->noheadings = o->noheadings;
+}
+
+size_t cmd_outopts_cols(const struct cmd_outopts *o, const struct vs_col *cols,
+			size_t ncols, const int *def, size_t ndef, int *sel,
+			size_t max)
+{
+	struct vs_err e;
+	size_t n = 0;
+
+	if (o->all) {
+		for (; n < ncols && n < max; n++)
+			sel[n] = (int)n;
+	} else if (o->outspec) {
+		if (vs_cols_parse(cols, ncols, o->outspec, def, ndef, sel, max,
+				  &n, &e) < 0)
+			cmd_usage_error("%s", e.msg);
+	} else {
+		for (; n < ndef && n < max; n++)
+			sel[n] = def[n];
+	}
+	return n;
 }

@@ -29,19 +29,15 @@
 #include "vs_proc.h"
 #include "vs_trace.h"
 
-enum { OPT_RAW = 0x100, OPT_NOHEADINGS };
-
 static const struct option longopts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'n' },
 	{ "attribute", no_argument, NULL, 'a' },
 	{ "top", required_argument, NULL, 'N' },
 	{ "json", no_argument, NULL, 'J' },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{ "raw", no_argument, NULL, CMD_OPT_RAW },
+	{ "noheadings", no_argument, NULL, CMD_OPT_NOHEADINGS },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -821,7 +817,8 @@ int main(int argc, char **argv)
 	static struct attrib at;
 	static struct vs_out out;
 	uint64_t interval_ms = 1000, count = 1, top = 10;
-	bool attribute = false, json = false, raw = false, nohead = false;
+	struct cmd_outopts oo = { 0 };
+	bool attribute = false;
 	bool interval_set = false, count_set = false;
 	struct cmd_status status = { 0 };
 	struct target *g;
@@ -853,20 +850,11 @@ int main(int argc, char **argv)
 				cmd_usage_error("invalid number of rows '%s'",
 						optarg);
 			break;
-		case 'J': json = true; break;
-		case OPT_RAW: raw = true; break;
-		case OPT_NOHEADINGS: nohead = true; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&oo, c, optarg);
 		}
 	}
-	vs_out_init(&out, stdout, json ? VS_OUT_JSON : raw ? VS_OUT_RAW :
-		    VS_OUT_TEXT);
-	out.noheadings = nohead;
+	cmd_outopts_done(&oo, &out);
 	if (optind >= argc)
 		cmd_usage_error("no process id or command given");
 	if (vs_root_new(NULL, &root, &e) < 0) {
@@ -926,7 +914,7 @@ int main(int argc, char **argv)
 							 &g[i].base, &e) < 0)
 				g[i].gone = true;
 	}
-	if (json) {
+	if (oo.json) {
 		vs_json_obj_begin(&out.json, NULL);
 		vs_json_obj_begin(&out.json, "vmfault");
 		vs_json_arr_begin(&out.json, "samples");
@@ -948,11 +936,11 @@ int main(int argc, char **argv)
 			now = mono();
 			secs = now - tprev;
 			tprev = now;
-			if (json) {
+			if (oo.json) {
 				vs_json_obj_begin(&out.json, NULL);
 				vs_json_u64(&out.json, "sample", s);
 				vs_json_double(&out.json, "seconds", secs, 3);
-			} else if (!nohead) {
+			} else if (!oo.noheadings) {
 				if (s > 1)
 					putchar('\n');
 				printf("sample %llu: %.3f s\n",
@@ -993,18 +981,18 @@ int main(int argc, char **argv)
 			}
 			if (vs_table_end(t) == -EPIPE)
 				die_pipe();
-			if (json)
+			if (oo.json)
 				vs_json_obj_end(&out.json);
-			if (!json && fflush(stdout) != 0 && errno == EPIPE)
+			if (!oo.json && fflush(stdout) != 0 && errno == EPIPE)
 				die_pipe();
 		}
-		if (json)
+		if (oo.json)
 			vs_json_arr_end(&out.json);
 		if (trace) {
 			drain(&at);
 			put_attrib(&out, &at, (unsigned)top, counted, true);
 		}
-		if (json) {
+		if (oo.json) {
 			vs_json_obj_end(&out.json);
 			vs_json_obj_end(&out.json);
 		}

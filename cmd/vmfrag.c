@@ -8,8 +8,12 @@
  * would fail now; the compaction counters of /proc/vmstat. Text with a
  * bar per order, JSON, and --watch with the changes between samples.
  *
- * The sources are read by the library (vs_buddy.h); vmscope.ko (a later
- * issue) will fill the same snapshot: collect() is where it plugs in.
+ * The sources are read by the library (vs_buddy.h). When vmscope.ko is
+ * loaded, collect() takes one snapshot of every free list from it first
+ * (uncapped counts per migrate type, each CPU's page list, watermarks and
+ * zone sizes) and procfs adds what the module does not give: pageblocks,
+ * the promo watermark, CMA pages and the compaction counters. Each figure
+ * group says its source.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,10 +29,6 @@
 #include "vs_fmt.h"
 #include "vs_source.h"
 #include "vs_text.h"
-
-#define KMOD_ADDS "loading vmscope.ko would add free blocks per migrate " \
-	"type without pagetypeinfo's 100,000 cap, and the per-CPU page " \
-	"lists per order"
 
 /* ---- the per-order table ---------------------------------------------- */
 
@@ -78,7 +78,9 @@ static struct vs_col cols[COLS_MAX] = {
 	[COL_TYPES_SOURCE] = { "TYPES_SOURCE", "types_source", VS_COL_STR, 0,
 		0, "where the per-migrate-type counts were read" },
 	[COL_TYPES_CAPPED] = { "TYPES_CAPPED", "types_capped", VS_COL_BOOL, 0,
-		0, "a per-type count is past pagetypeinfo's cap of 100000" },
+		0, "a per-type count is only a lower bound: past "
+		"pagetypeinfo's cap of 100000, or longer than vmscope.ko may "
+		"walk in one hold of the zone lock" },
 };
 static size_t ncols = COL__TYPES;
 
@@ -112,7 +114,8 @@ static int add_type_col(const char *type)
 		if (type_json[k][i] >= 'A' && type_json[k][i] <= 'Z')
 			type_json[k][i] += 32;
 	snprintf(type_help[k], sizeof(type_help[k]),
-		 "free blocks of migrate type %s (pagetypeinfo, root)", type);
+		 "free blocks of migrate type %s (pagetypeinfo or vmscope.ko, "
+		 "root)", type);
 	cols[ncols] = (struct vs_col){ type_colname[k], type_json[k],
 		VS_COL_NUM, 0, VS_COLF_RIGHT, type_help[k] };
 	ncols++;
@@ -124,37 +127,25 @@ static int add_type_col(const char *type)
 struct opts {
 	const char *zone;	/* -z */
 	bool types;		/* -t */
-	bool watch;
-	uint64_t interval_ms;
-	uint64_t count;		/* 0: until interrupted */
-	const char *outspec;
-	bool all;
+	struct cmd_outopts oo;	/* -J -o -w -c ...; interval 2 s */
 	bool columns;		/* -o or --output-all: one table */
 	bool need_types;	/* read pagetypeinfo */
-	bool kmod;		/* vmscope.ko is loaded (not read yet) */
+	struct cmd_kmod km;	/* vmscope.ko */
 	int sel[COLS_MAX];
 	size_t nsel;
 	struct vs_out *out;
 };
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_SYSROOT };
-
 static const struct option longopts[] = {
 	{ "zone", required_argument, NULL, 'z' },
 	{ "types", no_argument, NULL, 't' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
+	CMD_LONGOPTS_TABLE,
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -195,7 +186,9 @@ struct sample {
 	bool have_vmstat;
 	uint64_t threshold;		/* /proc/sys/vm/extfrag_threshold */
 	bool have_threshold;
-	bool have_types;		/* pagetypeinfo was read */
+	bool have_types;		/* the counts per migrate type are
+					 * known (pagetypeinfo or the
+					 * module) */
 	struct timespec ts;
 };
 
@@ -207,6 +200,7 @@ static void sample_free(struct sample *s)
 
 /* What could not be read, said once. */
 static bool warned_types, warned_info, warned_vmstat, warned_threshold;
+static bool warned_blocks;
 static int types_status;	/* exit status of a failed -t */
 
 static void warn_once(bool *done, const struct vs_err *e, const char *what)
@@ -217,25 +211,30 @@ static void warn_once(bool *done, const struct vs_err *e, const char *what)
 	cmd_warn("%s; %s", e->msg, what);
 }
 
-/* Read one sample. Returns a VS_EXIT_* status: only buddyinfo is needed. */
-static int collect(const struct opts *o, struct vs_root *root,
-		   struct sample *s)
+/* Read one sample. Returns a VS_EXIT_* status: only the free blocks per
+ * order (buddyinfo or the module) are needed. */
+static int collect(struct opts *o, struct vs_root *root, struct sample *s)
 {
+	struct vs_km_buddy *km = NULL;
 	struct vs_err e;
 	int r;
 
 	memset(s, 0, sizeof(*s));
 	vs_buddy_init(&s->b);
 	clock_gettime(CLOCK_REALTIME, &s->ts);
-	/* vmscope.ko, when loaded, will be read here first and fill the
-	 * same snapshot with VS_SRC_KMOD; procfs fills what it did not. */
-	r = vs_buddyinfo_read(&s->b, root, &e);
-	if (r < 0) {
-		cmd_warn_err(&e);
-		return cmd_status_of_errno(r);
+	/* vmscope.ko first: every free list in one pass, uncapped. */
+	if (o->km.k && vs_kmod_buddy(o->km.k, &km, &e) < 0)
+		cmd_kmod_failed(&o->km, &e);
+	if (!km) {
+		r = vs_buddyinfo_read(&s->b, root, &e);
+		if (r < 0) {
+			cmd_warn_err(&e);
+			return cmd_status_of_errno(r);
+		}
 	}
 	/* pagetypeinfo walks every free list under the zone lock: it is read
-	 * only when its figures are shown. */
+	 * only when its figures are shown (with the module, for the
+	 * pageblocks alone). */
 	r = o->need_types ? vs_pagetypeinfo_read(&s->b, root, &e) : 0;
 	if (r < 0) {
 		/* Keep nothing of a file that failed half way. */
@@ -243,18 +242,31 @@ static int collect(const struct opts *o, struct vs_root *root,
 			s->b.zones[i].types_src = VS_SRC_NONE;
 			s->b.zones[i].blocks_src = VS_SRC_NONE;
 		}
-		if (o->types || o->out->fmt == VS_OUT_JSON)
+		if (km)
+			warn_once(&warned_blocks, &e, "no pageblock counts");
+		else if (o->types || o->out->fmt == VS_OUT_JSON)
 			warn_once(&warned_types, &e, r == -EACCES || r == -EPERM ?
 				  "free blocks per migrate type need root" :
 				  "no figures per migrate type");
-		if (o->types)
+		if (o->types && !km)
 			types_status = cmd_status_of_errno(r);
 	} else {
 		s->have_types = o->need_types;
 	}
 	r = vs_zoneinfo_read(&s->b, root, &e);
 	if (r < 0)
-		warn_once(&warned_info, &e, "no watermarks or zone sizes");
+		warn_once(&warned_info, &e, km ? "no promo watermark or CMA "
+			  "pages" : "no watermarks or zone sizes");
+	if (km) {
+		r = vs_buddy_from_kmod(&s->b, km, &e);
+		vs_km_buddy_free(km);
+		if (r < 0) {
+			cmd_warn_err(&e);
+			return cmd_status_of_errno(r);
+		}
+		s->have_types = true;
+		o->km.used = true;
+	}
 	s->have_vmstat = vs_vmstat_read(root, &s->vmstat, &e) == 0;
 	if (!s->have_vmstat)
 		warn_once(&warned_vmstat, &e, "no compaction counters");
@@ -320,6 +332,97 @@ static void out_pages(struct vs_out *out, const char *key, const char *fmt,
 		vs_out_null(out, key, fmt);
 }
 
+/* How a count per migrate type is known. */
+enum quality { Q_EXACT, Q_DERIVED, Q_LOWER, Q_CAPPED };
+
+static const char *const quality_name[] = {
+	[Q_EXACT] = "exact", [Q_DERIVED] = "derived",
+	[Q_LOWER] = "lower_bound", [Q_CAPPED] = "capped",
+};
+
+/* The count of type @t of @z at @order, and how it is known. */
+static enum quality type_quality(const struct vs_zone *z, int t,
+				 unsigned order)
+{
+	if (z->type_capped[t] & (1ull << order))
+		return Q_CAPPED;	/* pagetypeinfo's ">100000" */
+	if (z->type_lower[t] & (1ull << order))
+		return Q_LOWER;		/* the module's lock budget */
+	if (z->type_derived[t] & (1ull << order))
+		return Q_DERIVED;
+	return Q_EXACT;
+}
+
+/* Each CPU's page list (vmscope.ko): JSON "pcp_lists", a line of text. */
+static void pcp_lists(const struct opts *o, const struct vs_zone *z)
+{
+	struct vs_out *out = o->out;
+	uint64_t ps = page_size();
+	char a[32], b[32], c[32];
+
+	if (out->fmt == VS_OUT_JSON) {
+		struct vs_json *j = &out->json;
+
+		if (z->pcp_src == VS_SRC_NONE) {
+			vs_json_null(j, "pcp_source");
+			vs_json_null(j, "pcp_lists");
+			return;
+		}
+		vs_json_str(j, "pcp_source", vs_source_name(z->pcp_src));
+		vs_json_arr_begin(j, "pcp_lists");
+		for (unsigned i = 0; i < z->npcp; i++) {
+			const struct vs_pcp *p = &z->pcp[i];
+
+			vs_json_obj_begin(j, NULL);
+			vs_json_u64(j, "cpu", (uint64_t)p->cpu);
+			vs_json_u64(j, "pages", p->count);
+			vs_json_u64(j, "bytes", p->count * ps);
+			vs_json_u64(j, "high", p->high);
+			vs_json_u64(j, "batch", p->batch);
+			vs_json_obj_end(j);
+		}
+		vs_json_arr_end(j);
+		return;
+	}
+	if (z->pcp_src == VS_SRC_NONE)
+		return;
+	fputs("  per-CPU lists:", out->f);
+	for (unsigned i = 0; i < z->npcp; i++) {
+		const struct vs_pcp *p = &z->pcp[i];
+
+		fprintf(out->f, "%s CPU %d %s (high %s, batch %s)",
+			i ? "," : "", p->cpu,
+			vs_out_fmt_size(out, a, sizeof(a), p->count * ps),
+			vs_out_fmt_size(out, b, sizeof(b), p->high * ps),
+			vs_out_fmt_size(out, c, sizeof(c), p->batch * ps));
+	}
+	if (!z->npcp)
+		fputs(" none", out->f);
+	fputc('\n', out->f);
+}
+
+/* JSON "types_quality": per migrate type, how each order's count is
+ * known. */
+static void types_quality(struct vs_json *j, const struct vs_buddy *b,
+			  const struct vs_zone *z)
+{
+	if (z->types_src == VS_SRC_NONE) {
+		vs_json_null(j, "types_quality");
+		return;
+	}
+	vs_json_obj_begin(j, "types_quality");
+	for (unsigned t = 0; t < b->ntypes; t++) {
+		if (!z->type_seen[t])
+			continue;
+		vs_json_arr_begin(j, b->types[t]);
+		for (unsigned k = 0; k < z->types_norders; k++)
+			vs_json_str(j, NULL, quality_name[type_quality(z,
+							(int)t, k)]);
+		vs_json_arr_end(j);
+	}
+	vs_json_obj_end(j);
+}
+
 /* The zone's facts above its table. */
 static void zone_head(const struct opts *o, const struct vs_buddy *b,
 		      const struct vs_zone *z)
@@ -373,6 +476,9 @@ static void zone_head(const struct opts *o, const struct vs_buddy *b,
 			top + 2 < (int)z->norders ? "s" : "", top + 1,
 			top + 2 < (int)z->norders ? " and above" : "");
 	}
+	pcp_lists(o, z);
+	if (json)
+		types_quality(&out->json, b, z);
 	/* Pageblocks per migrate type: JSON always, text with -t. */
 	if (json) {
 		struct vs_json *j = &out->json;
@@ -400,10 +506,10 @@ static void zone_head(const struct opts *o, const struct vs_buddy *b,
 	}
 }
 
-/* The per-type count of column @col for @z at @order: *@capped when it is
- * a lower bound. False when not known. */
+/* The per-type count of column @col for @z at @order, and how it is
+ * known. False when not known. */
 static bool type_cell(const struct vs_buddy *b, const struct vs_zone *z,
-		      int col, unsigned order, uint64_t *v, bool *capped)
+		      int col, unsigned order, uint64_t *v, enum quality *q)
 {
 	int t;
 
@@ -415,7 +521,7 @@ static bool type_cell(const struct vs_buddy *b, const struct vs_zone *z,
 	if (t == (int)b->ntypes || !z->type_seen[t])
 		return false;
 	*v = z->type_free[t][order];
-	*capped = z->type_capped[t] & (1ull << order);
+	*q = type_quality(z, t, order);
 	return true;
 }
 
@@ -477,17 +583,32 @@ static void zone_rows(const struct opts *o, struct vs_table *t,
 		vs_table_str(t, COL_TYPES_SOURCE, z->types_src ?
 			     vs_source_name(z->types_src) : NULL);
 		for (int col = COL__TYPES; col < (int)ncols; col++) {
+			enum quality q;
 			uint64_t v;
-			bool capped;
 
-			if (!type_cell(b, z, col, k, &v, &capped)) {
+			if (!type_cell(b, z, col, k, &v, &q)) {
 				vs_table_null(t, col);
-			} else if (capped) {
+			} else if (q == Q_CAPPED) {
+				/* Not a figure: "more than the cap". */
 				capped_any = true;
 				if (out->fmt == VS_OUT_JSON)
 					vs_table_null(t, col);
 				else
 					vs_table_str(t, col, ">100000");
+			} else if (q == Q_LOWER) {
+				/* A figure, but "at least": JSON says so in
+				 * the zone's types_quality. */
+				char buf[32];
+
+				capped_any = true;
+				if (out->fmt == VS_OUT_JSON) {
+					vs_table_u64(t, col, v);
+				} else {
+					snprintf(buf, sizeof(buf), "%s%llu",
+						 cmd_utf8() ? "\u2265" : ">=",
+						 (unsigned long long)v);
+					vs_table_str(t, col, buf);
+				}
 			} else {
 				vs_table_u64(t, col, v);
 			}
@@ -600,7 +721,7 @@ static void show(const struct opts *o, const struct sample *s,
 	if (json) {
 		struct vs_json *j = &out->json;
 
-		vs_json_init(j, out->f, !o->watch);
+		vs_json_init(j, out->f, !o->oo.watch);
 		vs_json_obj_begin(j, NULL);
 		vs_json_obj_begin(j, "vmfrag");
 		vs_json_double(j, "time", (double)s->ts.tv_sec +
@@ -612,10 +733,7 @@ static void show(const struct opts *o, const struct sample *s,
 				       prev->ts.tv_nsec) / 1e9, 3);
 		else
 			vs_json_null(j, "interval");
-		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", o->kmod);
-		vs_json_str(j, "adds", KMOD_ADDS);
-		vs_json_obj_end(j);
+		cmd_kmod_json(&o->km, j);
 		if (s->b.pageblock_order >= 0) {
 			vs_json_u64(j, "pageblock_order",
 				    (uint64_t)s->b.pageblock_order);
@@ -629,7 +747,7 @@ static void show(const struct opts *o, const struct sample *s,
 			vs_json_str(j, NULL, s->b.types[t]);
 		vs_json_arr_end(j);
 		vs_json_arr_begin(j, "zones");
-	} else if (o->watch) {
+	} else if (o->oo.watch) {
 		struct tm tm;
 		char when[32];
 
@@ -722,13 +840,13 @@ static int default_cols(const struct opts *o, bool json, int *sel)
 	if (json) {
 		for (int c = 0; c < (int)ncols; c++)
 			if (c != COL_BAR && c != COL_NODE && c != COL_ZONE &&
-			    (c != COL_DELTA || o->watch))
+			    (c != COL_DELTA || o->oo.watch))
 				sel[n++] = c;
 		return n;
 	}
 	for (size_t i = 0; i < sizeof(text) / sizeof(*text); i++) {
 		sel[n++] = text[i];
-		if (text[i] == COL_BLOCKS && o->watch)
+		if (text[i] == COL_BLOCKS && o->oo.watch)
 			sel[n++] = COL_DELTA;
 	}
 	if (o->types)
@@ -742,67 +860,34 @@ int main(int argc, char **argv)
 	static struct opts o;
 	static struct vs_out out;
 	static struct sample samples[2];
-	const char *sysroot = NULL;
-	enum vs_outfmt fmt = VS_OUT_TEXT;
-	bool list_cols = false, bytes = false, raw = false, noheadings = false;
 	struct vs_root *root = NULL;
 	struct vs_err e;
 	uint64_t n = 0;
 	int c, status;
 
 	cmd_init("vmfrag");
-	o.interval_ms = 2000;
+	o.oo.interval_ms = 2000;
 	o.out = &out;
 	while ((c = getopt_long(argc, argv, "z:tJo:brnw::c:hV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'z': o.zone = optarg; break;
 		case 't': o.types = true; break;
-		case 'J': fmt = VS_OUT_JSON; break;
-		case 'o': o.outspec = optarg; break;
-		case OPT_OUTPUT_ALL: o.all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case 'r': raw = true; break;
-		case 'n': noheadings = true; break;
-		case 'w':
-			o.watch = true;
-			if (optarg && (vs_parse_seconds(optarg, &o.interval_ms) < 0 ||
-				       o.interval_ms == 0))
-				cmd_usage_error("invalid interval '%s'", optarg);
-			break;
-		case 'c':
-			if (vs_parse_u64(optarg, 10, &o.count) < 0 || o.count == 0)
-				cmd_usage_error("invalid count '%s'", optarg);
-			break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&o.oo, c, optarg);
 		}
 	}
 	if (optind < argc)
 		cmd_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o.count && !o.watch)
-		cmd_usage_error("--count goes with --watch");
-	if (o.outspec && o.all)
-		cmd_usage_error("-o and --output-all cannot be used together");
-	if (raw && fmt == VS_OUT_TEXT)
-		fmt = VS_OUT_RAW;
-	vs_out_init(&out, stdout, fmt);
-	out.bytes = bytes;
-	out.noheadings = noheadings;
+	cmd_outopts_done(&o.oo, &out);
 	for (size_t i = 0; i < sizeof(std_types) / sizeof(*std_types); i++)
 		add_type_col(std_types[i]);
 
-	if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (vs_root_new(o.oo.sysroot, &root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
-	if (list_cols) {
+	if (o.oo.list_cols) {
 		/* The types of this kernel when it says them. */
 		struct vs_buddy b;
 
@@ -814,12 +899,15 @@ int main(int argc, char **argv)
 		vs_root_unref(root);
 		return cmd_list_columns(cols, ncols, out.fmt);
 	}
-	o.need_types = o.types || fmt == VS_OUT_JSON || o.outspec || o.all;
+	o.need_types = o.types || o.oo.json || o.oo.outspec || o.oo.all;
 	cmd_signals_init();
-	if (o.watch && !vs_root_is_live(root))
+	if (o.oo.watch && !vs_root_is_live(root))
 		cmd_usage_error("--watch needs the live system, not --sysroot");
+	cmd_kmod_open(&o.km, root, VS_KMOD_VIEW_BUDDY, true,
+		      o.oo.json);
 	status = collect(&o, root, &samples[0]);
 	if (status != VS_EXIT_OK) {
+		cmd_kmod_close(&o.km);
 		vs_root_unref(root);
 		return status;
 	}
@@ -836,25 +924,20 @@ int main(int argc, char **argv)
 		if (add_type_col(samples[0].b.types[t]) < 0)
 			cmd_warn("too many migrate types: '%s' is not shown",
 				 samples[0].b.types[t]);
-	o.columns = o.all || o.outspec;
-	if (o.all) {
-		o.nsel = 0;
-		for (size_t i = 0; i < ncols; i++)
-			o.sel[o.nsel++] = (int)i;
-	} else if (o.outspec) {
+	o.columns = o.oo.all || o.oo.outspec;
+	{
 		int def[COLS_MAX];
-		size_t ndef = (size_t)default_cols(&o, fmt == VS_OUT_JSON, def);
+		size_t ndef = (size_t)default_cols(&o, o.oo.json, def);
 
-		if (vs_cols_parse(cols, ncols, o.outspec, def, ndef, o.sel,
-				  COLS_MAX, &o.nsel, &e) < 0)
-			cmd_usage_error("%s", e.msg);
+		o.nsel = cmd_outopts_cols(&o.oo, cols, ncols, def, ndef, o.sel,
+					  COLS_MAX);
+	}
+	if (o.oo.outspec) {
 		for (size_t i = 0; i < o.nsel; i++)
 			if (o.sel[i] >= COL__TYPES)
 				o.types = true;
 		if (o.types && !samples[0].have_types && !types_status)
 			types_status = VS_EXIT_PERMISSION;
-	} else {
-		o.nsel = (size_t)default_cols(&o, fmt == VS_OUT_JSON, o.sel);
 	}
 	if (!samples[0].have_types && o.types && !warned_types) {
 		/* -o asked for types after the first read: say it now. */
@@ -862,16 +945,18 @@ int main(int argc, char **argv)
 		cmd_warn("cannot read '/proc/pagetypeinfo'; free blocks per "
 			 "migrate type need root");
 	}
-	o.kmod = vs_kmod_loaded(root);
-	if (!o.kmod && fmt != VS_OUT_JSON)
-		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
+	if (o.km.used && !o.oo.json)
+		fprintf(stderr, "%s: note: free blocks per order and migrate "
+			"type, watermarks, zone sizes and per-CPU lists from "
+			"vmscope.ko%s\n", cmd_name(), samples[0].b.pageblock_order
+			>= 0 ? "; pageblocks from /proc/pagetypeinfo" : "");
 
 	n = 1;
 	show(&o, &samples[0], NULL, n);
-	while (o.watch && (!o.count || n < o.count)) {
+	while (o.oo.watch && (!o.oo.count || n < o.oo.count)) {
 		struct sample *cur = &samples[n % 2], *prev = &samples[(n - 1) % 2];
 
-		if (!cmd_sleep_ms(o.interval_ms))
+		if (!cmd_sleep_ms(o.oo.interval_ms))
 			break;
 		status = collect(&o, root, cur);
 		if (status != VS_EXIT_OK)
@@ -883,6 +968,7 @@ int main(int argc, char **argv)
 	}
 	sample_free(&samples[0]);
 	sample_free(&samples[1]);
+	cmd_kmod_close(&o.km);
 	vs_root_unref(root);
 	if (cmd_interrupted())
 		cmd_exit_signal();

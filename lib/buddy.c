@@ -1,12 +1,13 @@
 /* buddy.c - this file implements the parsers of buddyinfo, pagetypeinfo,
- * zoneinfo and debugfs extfrag, and the fragmentation indexes of
- * mm/vmstat.c. */
+ * zoneinfo and debugfs extfrag, the same snapshot filled from vmscope.ko,
+ * and the fragmentation indexes of mm/vmstat.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vs_buddy.h"
+#include "vs_kmod.h"
 
 const char *const vs_zi_name[VS_ZI__COUNT] = {
 	[VS_ZI_FREE] = "free",
@@ -36,6 +37,7 @@ void vs_buddy_free(struct vs_buddy *b)
 	for (unsigned i = 0; i < b->nzones; i++) {
 		vs_kvlist_free(&b->zones[i].stats);
 		vs_kvlist_free(&b->zones[i].node_stats);
+		free(b->zones[i].pcp);
 	}
 	free(b->zones);
 	vs_buddy_init(b);
@@ -560,6 +562,114 @@ int vs_zoneinfo_read(struct vs_buddy *b, const struct vs_root *r,
 	struct zi_state s = { .b = b };
 
 	return vs_text_parse_file(r, "/proc/zoneinfo", zoneinfo_line, &s, e);
+}
+
+/* ---- vmscope.ko ------------------------------------------------------ */
+
+/* Fill zone @z from the module's zone @m and its per-CPU lists @pcp. */
+static int zone_from_kmod(struct vs_buddy *b, struct vs_zone *z,
+			  const struct vs_km_buddy_zone *m,
+			  const struct vs_km_buddy_pcp *pcp, struct vs_err *e)
+{
+	struct vs_pcp *lists = NULL;
+	uint64_t sum = 0;
+	int tix[VS_MT__COUNT];
+
+	if (m->orders > VS_ORDERS_MAX)
+		return vs_err_set(e, EBADMSG, "vmscope.ko reports %u orders for "
+				  "node %d zone %s, more than %d", m->orders,
+				  m->node, m->name, VS_ORDERS_MAX);
+	for (int mt = 0; mt < VS_MT__COUNT; mt++) {
+		tix[mt] = -1;
+		if (!(m->mtypes & (1u << mt)))
+			continue;
+		tix[mt] = type_get(b, vs_migratetype_name(mt));
+		if (tix[mt] < 0)
+			return vs_err_set(e, EBADMSG, "too many migrate types");
+	}
+	if (m->pcp_count) {
+		lists = calloc(m->pcp_count, sizeof(*lists));
+		if (!lists)
+			return vs_err_set(e, ENOMEM, "out of memory");
+	}
+
+	z->free_src = VS_SRC_KMOD;
+	z->norders = m->orders;
+	memset(z->nr_free, 0, sizeof(z->nr_free));
+	memcpy(z->nr_free, m->nr_free, m->orders * sizeof(*z->nr_free));
+
+	/* Per migrate type: what pagetypeinfo said of this zone goes. */
+	z->types_src = VS_SRC_KMOD;
+	z->types_norders = m->orders;
+	memset(z->type_free, 0, sizeof(z->type_free));
+	memset(z->type_capped, 0, sizeof(z->type_capped));
+	memset(z->type_lower, 0, sizeof(z->type_lower));
+	memset(z->type_derived, 0, sizeof(z->type_derived));
+	memset(z->type_seen, 0, sizeof(z->type_seen));
+	for (int mt = 0; mt < VS_MT__COUNT; mt++) {
+		int t = tix[mt];
+
+		if (t < 0)
+			continue;
+		z->type_seen[t] = true;
+		for (unsigned o = 0; o < m->orders; o++) {
+			z->type_free[t][o] = m->free[o][mt];
+			if (m->quality[o][mt] == VS_COUNT_LOWER_BOUND)
+				z->type_lower[t] |= 1ull << o;
+			else if (m->quality[o][mt] == VS_COUNT_DERIVED)
+				z->type_derived[t] |= 1ull << o;
+		}
+	}
+
+	/* The zone's figures, as /proc/zoneinfo would show them. */
+	zi_set(z, VS_ZI_FREE, m->free_pages);
+	zi_set(z, VS_ZI_BOOST, m->wmark_boost);
+	zi_set(z, VS_ZI_MIN, m->wmark_min + m->wmark_boost);
+	zi_set(z, VS_ZI_LOW, m->wmark_low + m->wmark_boost);
+	zi_set(z, VS_ZI_HIGH, m->wmark_high + m->wmark_boost);
+	zi_set(z, VS_ZI_SPANNED, m->spanned);
+	zi_set(z, VS_ZI_PRESENT, m->present);
+	zi_set(z, VS_ZI_MANAGED, m->managed);
+	zi_set(z, VS_ZI_START_PFN, m->start_pfn);
+	z->info_src = VS_SRC_KMOD;
+
+	for (size_t i = 0; i < m->pcp_count; i++) {
+		lists[i].cpu = pcp[i].cpu;
+		lists[i].count = (uint64_t)pcp[i].count;
+		lists[i].high = (uint64_t)pcp[i].high;
+		lists[i].batch = (uint64_t)pcp[i].batch;
+		sum += lists[i].count;
+	}
+	free(z->pcp);
+	z->pcp = lists;
+	z->npcp = (unsigned)m->pcp_count;
+	z->pcp_src = VS_SRC_KMOD;
+	zi_set(z, VS_ZI_PCP_COUNT, sum);
+	zi_set(z, VS_ZI_PCP_CPUS, m->pcp_count);
+	return 0;
+}
+
+int vs_buddy_from_kmod(struct vs_buddy *b, const struct vs_km_buddy *km,
+		       struct vs_err *e)
+{
+	for (size_t i = 0; i < km->nzones; i++) {
+		const struct vs_km_buddy_zone *m = &km->zones[i];
+		struct vs_zone *z;
+		int r;
+
+		if (m->pcp_first > km->npcp ||
+		    m->pcp_count > km->npcp - m->pcp_first)
+			return vs_err_set(e, EBADMSG, "vmscope.ko's per-CPU lists "
+					  "of node %d zone %s are not where it "
+					  "says", m->node, m->name);
+		z = zone_get(b, m->node, m->name);
+		if (!z)
+			return vs_err_set(e, ENOMEM, "out of memory");
+		r = zone_from_kmod(b, z, m, km->pcp + m->pcp_first, e);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* ---- the indexes ----------------------------------------------------- */

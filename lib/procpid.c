@@ -169,21 +169,29 @@ static int read_pid_file(struct vs_root *r, pid_t pid, const char *name,
 	return ret;
 }
 
+/* The error for a /proc/PID file whose content does not parse. */
+static int bad_pid_file(struct vs_root *r, pid_t pid, const char *name,
+			struct vs_err *e)
+{
+	char full[600], path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return vs_err_set(e, EBADMSG, "unexpected content in '%s'",
+			  vs_root_path(r, path, full, sizeof(full)));
+}
+
 int vs_stat_read(struct vs_root *r, pid_t pid, struct vs_stat *st,
 		 struct vs_err *e)
 {
-	char buf[2048], full[600], path[64];
+	char buf[2048];
 	size_t len;
 	int ret;
 
 	ret = read_pid_file(r, pid, "stat", buf, sizeof(buf), &len, e);
 	if (ret < 0)
 		return ret;
-	if (vs_stat_parse(buf, len, st) < 0) {
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		return vs_err_set(e, EBADMSG, "unexpected content in '%s'",
-				  vs_root_path(r, path, full, sizeof(full)));
-	}
+	if (vs_stat_parse(buf, len, st) < 0)
+		return bad_pid_file(r, pid, "stat", e);
 	return 0;
 }
 
@@ -219,18 +227,15 @@ int vs_statm_parse(const char *text, size_t len, struct vs_statm *st)
 int vs_statm_read(struct vs_root *r, pid_t pid, struct vs_statm *st,
 		  struct vs_err *e)
 {
-	char buf[512], full[600], path[64];
+	char buf[512];
 	size_t len;
 	int ret;
 
 	ret = read_pid_file(r, pid, "statm", buf, sizeof(buf), &len, e);
 	if (ret < 0)
 		return ret;
-	if (vs_statm_parse(buf, len, st) < 0) {
-		snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-		return vs_err_set(e, EBADMSG, "unexpected content in '%s'",
-				  vs_root_path(r, path, full, sizeof(full)));
-	}
+	if (vs_statm_parse(buf, len, st) < 0)
+		return bad_pid_file(r, pid, "statm", e);
 	return 0;
 }
 
@@ -379,18 +384,15 @@ next:
 int vs_status_read(struct vs_root *r, pid_t pid, struct vs_status *st,
 		   struct vs_err *e)
 {
-	char buf[8192], full[600], path[64];
+	char buf[8192];
 	size_t len;
 	int ret;
 
 	ret = read_pid_file(r, pid, "status", buf, sizeof(buf), &len, e);
 	if (ret < 0)
 		return ret;
-	if (vs_status_parse(buf, len, st) < 0) {
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		return vs_err_set(e, EBADMSG, "unexpected content in '%s'",
-				  vs_root_path(r, path, full, sizeof(full)));
-	}
+	if (vs_status_parse(buf, len, st) < 0)
+		return bad_pid_file(r, pid, "status", e);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
-/* slab.c - this file implements the slabinfo parser and the reader of
- * /sys/kernel/slab. */
+/* slab.c - this file implements the slabinfo parser, the reader of
+ * /sys/kernel/slab, and the same caches filled from vmscope.ko. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vs_kmod.h"
 #include "vs_slab.h"
 #include "vs_text.h"
 
@@ -439,6 +440,11 @@ int vs_slab_attr_parse(const char *text, uint64_t *total, int *node_ids,
 	return n;
 }
 
+/* The attributes sysfs splits by node ("N0=..."). */
+#define NODE_ATTRS ((1u << VS_SA_SLABS) | (1u << VS_SA_OBJECTS) | \
+		    (1u << VS_SA_TOTAL_OBJECTS) | (1u << VS_SA_PARTIAL) | \
+		    (1u << VS_SA_OBJECTS_PARTIAL) | (1u << VS_SA_CPU_SLABS))
+
 /* The node entry @id of @c, added when new; NULL out of memory. */
 static struct vs_slab_node *node_get(struct vs_slab_cache *c, int id)
 {
@@ -496,8 +502,7 @@ int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 		for (int i = 0; i < n; i++) {
 			struct vs_slab_node *nd;
 
-			if (a != VS_SA_SLABS && a != VS_SA_OBJECTS &&
-			    a != VS_SA_TOTAL_OBJECTS && a != VS_SA_PARTIAL)
+			if (!(NODE_ATTRS & (1u << a)))
 				break;
 			nd = node_get(c, ids[i]);
 			if (!nd)
@@ -506,6 +511,10 @@ int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 			case VS_SA_SLABS: nd->slabs = vals[i]; break;
 			case VS_SA_OBJECTS: nd->objects = vals[i]; break;
 			case VS_SA_TOTAL_OBJECTS: nd->total_objects = vals[i]; break;
+			case VS_SA_OBJECTS_PARTIAL:
+				nd->objects_partial = vals[i];
+				break;
+			case VS_SA_CPU_SLABS: nd->cpu_slabs = vals[i]; break;
 			default: nd->partial = vals[i]; break;
 			}
 			nd->have |= 1u << a;
@@ -513,9 +522,9 @@ int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 	}
 	/* sysfs lists a node only where the figure is not 0. */
 	for (unsigned i = 0; i < c->nnodes; i++)
-		c->nodes[i].have |= c->have & ((1u << VS_SA_SLABS) |
-			(1u << VS_SA_OBJECTS) | (1u << VS_SA_TOTAL_OBJECTS) |
-			(1u << VS_SA_PARTIAL));
+		c->nodes[i].have |= c->have & NODE_ATTRS;
+	if (c->have)
+		c->attr_src = VS_SRC_SYSFS;
 	return 0;
 }
 
@@ -538,6 +547,149 @@ bool vs_slab_counts_from_sysfs(struct vs_slab_cache *c)
 	c->geom_src = VS_SRC_SYSFS;
 	return true;
 }
+
+/* ---- vmscope.ko ------------------------------------------------------ */
+
+/* The sysfs flag files and the module's flag bits that say the same. */
+static const struct {
+	enum vs_sa sa;
+	uint32_t flag;
+} km_flag_attrs[] = {
+	{ VS_SA_RECLAIM_ACCOUNT, VS_SLAB_F_RECLAIM_ACCOUNT },
+	{ VS_SA_HWCACHE_ALIGN, VS_SLAB_F_HWCACHE_ALIGN },
+	{ VS_SA_DESTROY_BY_RCU, VS_SLAB_F_TYPESAFE_BY_RCU },
+	{ VS_SA_CACHE_DMA, VS_SLAB_F_CACHE_DMA },
+	{ VS_SA_POISON, VS_SLAB_F_POISON },
+	{ VS_SA_RED_ZONE, VS_SLAB_F_RED_ZONE },
+	{ VS_SA_STORE_USER, VS_SLAB_F_STORE_USER },
+	{ VS_SA_SANITY_CHECKS, VS_SLAB_F_CONSISTENCY_CHECKS },
+};
+
+static void attr_set(struct vs_slab_cache *c, enum vs_sa a, uint64_t v)
+{
+	c->attr[a] = v;
+	c->have |= 1u << a;
+}
+
+/* Fill @c from module cache @m and its node rows @nodes. */
+static int cache_from_kmod(struct vs_slab_cache *c,
+			   const struct vs_km_slab_cache *m,
+			   const struct vs_km_slab_node *nodes)
+{
+	const unsigned counts = VS_SLAB_HAVE_SLABS | VS_SLAB_HAVE_OBJECTS |
+				VS_SLAB_HAVE_TOTAL;
+	/* Module "have" bits and the attributes they stand for. */
+	static const struct {
+		unsigned have;
+		enum vs_sa sa;
+	} dyn[] = {
+		{ VS_SLAB_HAVE_SLABS, VS_SA_SLABS },
+		{ VS_SLAB_HAVE_OBJECTS, VS_SA_OBJECTS },
+		{ VS_SLAB_HAVE_TOTAL, VS_SA_TOTAL_OBJECTS },
+		{ VS_SLAB_HAVE_PARTIAL, VS_SA_PARTIAL },
+		{ VS_SLAB_HAVE_PARTIAL_OBJS, VS_SA_OBJECTS_PARTIAL },
+		{ VS_SLAB_HAVE_CPU_SLABS, VS_SA_CPU_SLABS },
+	};
+	uint64_t dyn_val[6] = { m->slabs, m->objects, m->total_objects,
+				m->partial_slabs, m->partial_objects,
+				m->cpu_slabs };
+	struct vs_slab_node *nn = NULL;
+
+	if (m->node_count) {
+		nn = calloc(m->node_count, sizeof(*nn));
+		if (!nn)
+			return -ENOMEM;
+	}
+	/* What another source said of the cache goes. */
+	c->counts_src = c->geom_src = VS_SRC_NONE;
+	c->active_objs = c->num_objs = c->active_slabs = c->num_slabs = 0;
+	c->slot_size = c->objs_per_slab = c->pages_per_slab = 0;
+	c->have = c->denied = 0;
+	memset(c->attr, 0, sizeof(c->attr));
+
+	if ((m->have & counts) == counts) {
+		c->counts_src = VS_SRC_KMOD;
+		c->active_objs = m->objects;
+		c->num_objs = m->total_objects;
+		c->active_slabs = c->num_slabs = m->slabs;
+	}
+	attr_set(c, VS_SA_OBJECT_SIZE, m->object_size);
+	attr_set(c, VS_SA_SLAB_SIZE, m->size);
+	attr_set(c, VS_SA_ALIGN, m->align);
+	attr_set(c, VS_SA_MIN_PARTIAL, m->min_partial);
+	attr_set(c, VS_SA_CPU_PARTIAL, m->cpu_partial);
+	attr_set(c, VS_SA_ALIASES, m->refcount > 0 ?
+		 (uint64_t)m->refcount - 1 : 0);
+	for (size_t i = 0; i < sizeof(km_flag_attrs) / sizeof(*km_flag_attrs);
+	     i++)
+		attr_set(c, km_flag_attrs[i].sa,
+			 !!(m->vflags & km_flag_attrs[i].flag));
+	if (m->have & VS_SLAB_HAVE_ORDER) {
+		attr_set(c, VS_SA_ORDER, m->order);
+		attr_set(c, VS_SA_OBJS_PER_SLAB, m->objs_per_slab);
+		c->geom_src = VS_SRC_KMOD;
+		c->slot_size = m->size;
+		c->objs_per_slab = m->objs_per_slab;
+		c->pages_per_slab = 1ull << m->order;
+	}
+	for (size_t i = 0; i < sizeof(dyn) / sizeof(*dyn); i++)
+		if (m->have & dyn[i].have)
+			attr_set(c, dyn[i].sa, dyn_val[i]);
+	c->attr_src = VS_SRC_KMOD;
+
+	free(c->nodes);
+	c->nodes = nn;
+	c->nnodes = (unsigned)m->node_count;
+	for (size_t j = 0; j < m->node_count; j++) {
+		const struct vs_km_slab_node *n = &nodes[j];
+
+		nn[j].node = n->node;
+		nn[j].slabs = n->slabs;
+		nn[j].objects = n->objects;
+		nn[j].total_objects = n->total_objects;
+		nn[j].partial = n->partial_slabs;
+		nn[j].objects_partial = n->partial_objects;
+		nn[j].cpu_slabs = n->cpu_slabs;
+		nn[j].have = c->have & NODE_ATTRS;
+	}
+
+	if (m->sysfs_name[0]) {
+		c->in_sysfs = true;
+		snprintf(c->dir, sizeof(c->dir), "%s", m->sysfs_name);
+	}
+	c->km_known = true;
+	c->have_cpu_partial_now = m->have & VS_SLAB_HAVE_CPU_PARTIAL;
+	c->cpu_partial_now = c->have_cpu_partial_now ?
+			     m->cpu_partial_slabs_now : 0;
+	c->cpus_with_slab = m->cpus_with_slab;
+	c->cpus_with_partial = m->cpus_with_partial;
+	c->flags = m->vflags;
+	c->raw_flags = m->flags;
+	c->refcount = m->refcount;
+	return 0;
+}
+
+int vs_slabs_from_kmod(struct vs_slabs *s, const struct vs_km_slab *km,
+		       struct vs_err *e)
+{
+	for (size_t i = 0; i < km->ncaches; i++) {
+		const struct vs_km_slab_cache *m = &km->caches[i];
+		struct vs_slab_cache *c = vs_slabs_find(s, m->name);
+
+		if (m->node_first > km->nnodes ||
+		    m->node_count > km->nnodes - m->node_first)
+			return vs_err_set(e, EBADMSG, "vmscope.ko's node rows of "
+					  "slab cache '%s' are not where it "
+					  "says", m->name);
+		if (!c)
+			c = cache_add(s, m->name);
+		if (!c || cache_from_kmod(c, m, km->nodes + m->node_first) < 0)
+			return vs_err_set(e, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* ---- derived figures ------------------------------------------------- */
 
 bool vs_slab_memory(const struct vs_slab_cache *c, uint64_t page_size,
 		    uint64_t *bytes)

@@ -4,9 +4,9 @@
  * order (/proc/buddyinfo, readable by everyone), the same split by migrate
  * type with the pageblock counts (/proc/pagetypeinfo, root only), and the
  * zone's watermarks, sizes, per-CPU list counts and counters
- * (/proc/zoneinfo). Each part records its source, so that vmscope.ko (a
- * later issue) can fill the same structure: uncapped per-type counts and
- * the per-CPU lists per order.
+ * (/proc/zoneinfo). Each part records its source: vmscope.ko fills the
+ * same structure (vs_buddy_from_kmod()) with uncapped per-type counts and
+ * each CPU's page list.
  *
  * The indexes are computed as mm/vmstat.c computes them for debugfs
  * extfrag/unusable_index and extfrag/extfrag_index: integers in
@@ -53,6 +53,14 @@ enum vs_zi {
 
 extern const char *const vs_zi_name[VS_ZI__COUNT];
 
+/* One CPU's list of free pages of one zone. */
+struct vs_pcp {
+	int cpu;
+	uint64_t count;			/* pages on the list */
+	uint64_t high;			/* above this, pages go back */
+	uint64_t batch;			/* pages moved at a time */
+};
+
 /* One zone of one node. */
 struct vs_zone {
 	int node;
@@ -69,6 +77,14 @@ struct vs_zone {
 	uint64_t type_free[VS_MTYPES_MAX][VS_ORDERS_MAX];
 	uint64_t type_capped[VS_MTYPES_MAX];	/* bit per order: the count
 						 * is a lower bound */
+	uint64_t type_lower[VS_MTYPES_MAX];	/* bit per order: vmscope.ko
+						 * could walk only part of
+						 * the list in its lock
+						 * budget: at least this many
+						 * (type_capped is not set) */
+	uint64_t type_derived[VS_MTYPES_MAX];	/* bit per order: vmscope.ko
+						 * derived the count from the
+						 * order's total: exact */
 	bool type_seen[VS_MTYPES_MAX];	/* a row for the type was read */
 
 	/* Pageblocks per migrate type. */
@@ -88,6 +104,12 @@ struct vs_zone {
 					 * any line zoneinfo adds */
 	struct vs_kvlist node_stats;	/* "per-node stats", on the node's
 					 * first zone only */
+
+	/* Each CPU's page list (vmscope.ko; zoneinfo's "pagesets" give
+	 * only their sum, VS_ZI_PCP_COUNT). */
+	enum vs_source pcp_src;		/* VS_SRC_NONE: not known */
+	struct vs_pcp *pcp;		/* by CPU */
+	unsigned npcp;
 };
 
 static inline bool vs_zone_has(const struct vs_zone *z, enum vs_zi f)
@@ -136,6 +158,24 @@ int vs_zoneinfo_read(struct vs_buddy *b, const struct vs_root *r,
 
 /* Index of migrate type @name in @b, or -1. */
 int vs_buddy_type(const struct vs_buddy *b, const char *name);
+
+/* ---- vmscope.ko as the source --------------------------------------- */
+
+struct vs_km_buddy;
+
+/* Fill @b from the module's snapshot @km (vs_kmod_buddy()), marking what
+ * it gives VS_SRC_KMOD: the free blocks per order and per migrate type of
+ * each of its zones (uncapped; a count the module could only bound sets
+ * type_lower, one it derived type_derived), the zone's free pages, sizes,
+ * start and watermarks (min, low and high with the boost added, as
+ * /proc/zoneinfo gives them), and each CPU's page list with their sum.
+ * What the module does not give (pageblocks, the promo watermark, CMA
+ * pages, counters) is left as the procfs parsers filled it, so they may
+ * run first; zones are added where new, migrate types by their
+ * pagetypeinfo names. Returns 0, or -ENOMEM / -EBADMSG (more orders or
+ * migrate types than a vs_zone holds) with @e set. */
+int vs_buddy_from_kmod(struct vs_buddy *b, const struct vs_km_buddy *km,
+		       struct vs_err *e);
 
 /* ---- the indexes of mm/vmstat.c -------------------------------------- */
 

@@ -9,8 +9,10 @@
  * and its links are readable by everyone, so a user sees which caches
  * exist and are merged, and no figures.
  *
- * Each cache records which source gave its counts, so that vmscope.ko (a
- * later issue) can add per-CPU slab internals to the same structure.
+ * Each cache records which source gave its counts. vmscope.ko fills the
+ * same structure (vs_slabs_from_kmod()) with every figure in one pass, and
+ * adds what no file gives: per-CPU partial slabs now, the CPUs holding
+ * slabs, and the cache's flags.
  */
 #ifndef VS_SLAB_H
 #define VS_SLAB_H
@@ -67,7 +69,10 @@ extern const char *const vs_sa_name[VS_SA__COUNT];
 struct vs_slab_node {
 	int node;
 	uint64_t slabs, objects, total_objects, partial;
-	uint32_t have;		/* bit per VS_SA_* of the four above */
+	uint64_t objects_partial;	/* objects in use in partial slabs */
+	uint64_t cpu_slabs;		/* slabs held by CPUs, by the node of
+					 * their pages */
+	uint32_t have;		/* bit per VS_SA_* of the six above */
 };
 
 struct vs_slab_cache {
@@ -90,17 +95,31 @@ struct vs_slab_cache {
 	char *extra;			/* text after slabdata (SLAB's
 					 * statistics), kept; NULL if none */
 
-	/* sysfs */
+	/* sysfs (or vmscope.ko: attr_src) */
 	bool in_sysfs;			/* /sys/kernel/slab/NAME exists */
 	char dir[VS_SLAB_NAME_MAX];	/* the directory NAME resolves to */
 	uint32_t have;			/* bit per enum vs_sa read */
 	uint32_t denied;		/* bit per enum vs_sa: EACCES */
 	uint64_t attr[VS_SA__COUNT];
-	struct vs_slab_node *nodes;	/* per node, from sysfs */
+	enum vs_source attr_src;	/* where @attr and @nodes were read:
+					 * sysfs or vmscope.ko */
+	struct vs_slab_node *nodes;	/* per node */
 	unsigned nnodes;
 	char **aliases;			/* other names linking to @dir */
 	unsigned naliases;
 	bool aliases_known;		/* the links were listed */
+
+	/* Only vmscope.ko knows these (km_known). */
+	bool km_known;			/* the fields below were read */
+	bool have_cpu_partial_now;	/* the module read cpu_partial_now */
+	uint64_t cpu_partial_now;	/* per-CPU partial slabs, all CPUs */
+	unsigned cpus_with_slab;	/* CPUs holding an active slab */
+	unsigned cpus_with_partial;	/* CPUs holding partial slabs */
+	uint32_t flags;			/* VS_SLAB_F_* (vs_kmod_abi.h): the
+					 * SLAB_* flags by name */
+	uint64_t raw_flags;		/* the kernel's slab_flags_t */
+	int refcount;			/* 1 + caches merged into it; -1:
+					 * a boot cache */
 };
 
 static inline bool vs_slab_has(const struct vs_slab_cache *c, enum vs_sa a)
@@ -156,6 +175,21 @@ bool vs_slab_counts_from_sysfs(struct vs_slab_cache *c);
  * number of nodes, or -EBADMSG. */
 int vs_slab_attr_parse(const char *text, uint64_t *total, int *node_ids,
 		       uint64_t *node_vals, int max);
+
+/* ---- vmscope.ko as the source ----------------------------------------- */
+
+struct vs_km_slab;
+
+/* Fill @s from the module's snapshot @km (vs_kmod_slab()): each cache,
+ * found by its slabinfo name or added, gets counts, geometry, attributes
+ * and per-node figures from the module (VS_SRC_KMOD), its directory in
+ * /sys/kernel/slab, and the km_* fields. The module's "have" bits decide
+ * which figures are known: counts need slabs, objects and slots; geometry
+ * needs the order; an attribute not read keeps its bit clear. Aliases by
+ * name still come from vs_slab_sysfs_list(), which may run after. Returns
+ * 0 or -ENOMEM with @e set. */
+int vs_slabs_from_kmod(struct vs_slabs *s, const struct vs_km_slab *km,
+		       struct vs_err *e);
 
 /* ---- derived figures -------------------------------------------------- */
 

@@ -1,11 +1,12 @@
 /* vs_source.h - where each figure came from, and what vmscope.ko adds.
  *
  * vmfrag, vmslab and vmtlb read what a stock kernel exposes (procfs,
- * sysfs, cpuid, tracepoints, perf). The bundled module vmscope.ko (a later
- * issue) will be a second source of the same figures and of deeper ones.
- * Every figure group in the library's snapshots carries the source that
- * filled it, so a module reader can fill the same structures and the
- * commands say, per figure, where it came from ("source" in JSON).
+ * sysfs, cpuid, tracepoints, perf), and the bundled module vmscope.ko
+ * when it is loaded: a second source of the same figures and of deeper
+ * ones. Every figure group in the library's snapshots carries the source
+ * that filled it (vs_buddy_from_kmod() and vs_slabs_from_kmod() fill the
+ * same structures), so the commands say, per figure, where it came from
+ * ("source" in JSON).
  */
 #ifndef VS_SOURCE_H
 #define VS_SOURCE_H

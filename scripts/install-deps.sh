@@ -13,7 +13,8 @@ build=(build-essential pkg-config procps
 test=("${build[@]}" libcmocka-dev bats bats-assert bats-support
 	python3 python3-jsonschema man-db util-linux passwd time mount
 	linux-source smem tmux python3-prometheus-client)
-vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod)
+vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod
+	python3-jsonschema binutils)
 bench=("${build[@]}" hyperfine time linux-source smem)
 
 want=()

@@ -14,8 +14,7 @@
 #include "vs_fmt.h"
 
 enum {
-	OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_SORT, OPT_REVERSE,
-	OPT_SUMMARY, OPT_RAW, OPT_NOHEADINGS, OPT_SYSROOT,
+	OPT_SORT = 0x100, OPT_REVERSE, OPT_SUMMARY,
 };
 
 static const struct option longopts[] = {
@@ -28,21 +27,15 @@ static const struct option longopts[] = {
 	{ "create-rc", no_argument, NULL, 'n' },
 	{ "create-rc-to", required_argument, NULL, 'N' },
 	{ "show-path", no_argument, NULL, 'p' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	CMD_LONGOPTS_TABLE,
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "backing", no_argument, NULL, 'B' },
-	{ "bytes", no_argument, NULL, 'b' },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{ "raw", no_argument, NULL, CMD_OPT_RAW },
+	{ "noheadings", no_argument, NULL, CMD_OPT_NOHEADINGS },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -186,12 +179,10 @@ int main(int argc, char **argv)
 {
 	static struct opts o;
 	static struct vs_out out;
-	const char *rcfile = NULL, *sysroot = NULL, *outspec = NULL;
-	const char *sortspec = NULL;
+	const char *rcfile = NULL, *sortspec = NULL;
+	struct cmd_outopts oo = { 0 };
 	bool c_opt = false, n_opt = false, N_opt = false, x_opt = false;
-	bool d_opt = false, list_cols = false, summary = false, all = false;
-	bool bytes = false, raw = false, backing = false;
-	enum vs_outfmt fmt = VS_OUT_TEXT;
+	bool d_opt = false, summary = false, backing = false;
 	struct cmd_status status = { 0 };
 	struct vs_root *root = NULL;
 	struct vs_err e;
@@ -214,41 +205,26 @@ int main(int argc, char **argv)
 			cmd_warn("option -r is ignored (SunOS compatibility)");
 			break;
 		case 'd': d_opt = true; break;
-		case 'q': o.quiet = true; break;
+		case 'q': oo.noheadings = true; break;
 		case 'A': parse_range(optarg, &o); break;
 		case 'c': c_opt = true; break;
 		case 'C': c_opt = true; rcfile = optarg; break;
 		case 'n': n_opt = true; break;
 		case 'N': N_opt = true; rcfile = optarg; break;
 		case 'p': o.showpath = true; break;
-		case 'J': fmt = VS_OUT_JSON; break;
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
 		case OPT_SORT: sortspec = optarg; break;
 		case OPT_REVERSE: o.reverse = true; break;
 		case OPT_SUMMARY: summary = true; break;
 		case 'B': backing = true; break;
-		case 'b': bytes = true; break;
-		case OPT_RAW: raw = true; break;
-		case OPT_NOHEADINGS: o.quiet = true; break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&oo, c, optarg);
 		}
 	}
-	if (raw && fmt == VS_OUT_TEXT)
-		fmt = VS_OUT_RAW;
-	vs_out_init(&out, stdout, fmt);
-	out.bytes = bytes;
-	out.noheadings = o.quiet;
+	cmd_outopts_done(&oo, &out);
+	o.quiet = oo.noheadings;	/* -q and --noheadings are one */
 
-	if (list_cols && backing) {
-		if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (oo.list_cols && backing) {
+		if (vs_root_new(oo.sysroot, &root, &e) < 0) {
 			cmd_warn_err(&e);
 			return VS_EXIT_FAILURE;
 		}
@@ -256,7 +232,7 @@ int main(int argc, char **argv)
 		vs_root_unref(root);
 		return cmd_list_columns(backing_cols, backing_ncols, out.fmt);
 	}
-	if (list_cols)
+	if (oo.list_cols)
 		return cmd_list_columns(map_cols, map_ncols, out.fmt);
 
 	exclusive = c_opt + d_opt + n_opt + N_opt + x_opt + (o.xlevel > 0);
@@ -267,10 +243,10 @@ int main(int argc, char **argv)
 		cmd_usage_error("options -p and -q cannot be used with -n or -N");
 	if ((n_opt || N_opt) && optind < argc)
 		cmd_usage_error("-n and -N take no process ids");
-	if ((outspec || all || summary) && exclusive)
+	if ((oo.outspec || oo.all || summary) && exclusive)
 		cmd_usage_error("-o, --output-all and --summary cannot be used "
 				"with -c, -C, -d, -x or -X");
-	if ((outspec || all) && summary)
+	if ((oo.outspec || oo.all) && summary)
 		cmd_usage_error("-o and --summary cannot be used together");
 	if (sortspec && summary)
 		cmd_usage_error("--sort orders mappings; --summary has none");
@@ -297,20 +273,14 @@ int main(int argc, char **argv)
 		o.mode = MODE_BACKING;	/* columns below, once root is open */
 	} else if (summary) {
 		o.mode = MODE_SUMMARY;
-	} else if (outspec || all) {
+	} else if (oo.outspec || oo.all) {
 		int def[64];
 		size_t ndef = (size_t)map_col_default(def, 64);
 
 		o.mode = MODE_COLUMNS;
-		if (all) {
-			o.ncols = map_ncols;
-			for (size_t i = 0; i < map_ncols; i++)
-				o.cols[i] = (int)i;
-		} else if (vs_cols_parse(map_cols, map_ncols, outspec, def,
-					 ndef, o.cols, 128, &o.ncols, &e) < 0) {
-			cmd_usage_error("%s", e.msg);
-		}
-	} else if (fmt == VS_OUT_JSON) {
+		o.ncols = cmd_outopts_cols(&oo, map_cols, map_ncols, def, ndef,
+					   o.cols, 128);
+	} else if (oo.json) {
 		o.mode = MODE_JSON;
 	} else if (x_opt) {
 		o.mode = MODE_EXTENDED;
@@ -342,7 +312,7 @@ int main(int argc, char **argv)
 		o.rc = true;
 	}
 
-	if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (vs_root_new(oo.sysroot, &root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
@@ -355,18 +325,8 @@ int main(int argc, char **argv)
 
 		backing_cols_init(root);
 		ndef = (size_t)backing_col_default(def, 128);
-		if (all) {
-			o.ncols = backing_ncols;
-			for (size_t i = 0; i < backing_ncols; i++)
-				o.cols[i] = (int)i;
-		} else if (!outspec) {
-			o.ncols = ndef;
-			memcpy(o.cols, def, ndef * sizeof(int));
-		} else if (vs_cols_parse(backing_cols, backing_ncols, outspec,
-					 def, ndef, o.cols, 128, &o.ncols,
-					 &e) < 0) {
-			cmd_usage_error("%s", e.msg);
-		}
+		o.ncols = cmd_outopts_cols(&oo, backing_cols, backing_ncols,
+					   def, ndef, o.cols, 128);
 	}
 	/* Parse every PID first: a bad one is a usage error before any
 	 * output, as in pmap. */

@@ -8,8 +8,10 @@
  * that only grows is a kernel-side leak). The slabtop-compatible view is
  * in slabtop.c.
  *
- * The reading is snapshot_read(): vmscope.ko (a later issue) will be one
- * more source there, filling the same vs_slab_cache with VS_SRC_KMOD.
+ * The reading is snapshot_read(): vmscope.ko when it is loaded (every
+ * figure in one pass, and what no file gives: per-CPU partial slabs, the
+ * CPUs holding slabs, the flags), else /proc/slabinfo and the sysfs
+ * attributes; each cache says where its figures came from.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,15 +27,42 @@
 #include "vs_fmt.h"
 #include "vs_source.h"
 
-#define KMOD_ADDS "loading vmscope.ko would add each cache's per-CPU " \
-	"slabs and free lists, and the objects in use per slab"
-
 /* ---- reading ---------------------------------------------------------- */
 
 static bool said_slabinfo, said_sysfs;
 
+/* Every cache from vmscope.ko, and their names from /sys/kernel/slab's
+ * links. Returns 0, or a negative errno with @e set. */
+static int snapshot_kmod(struct vs_root *root, struct cmd_kmod *km,
+			 struct snapshot *snap, struct vs_err *e)
+{
+	struct vs_km_slab *ks;
+	int r;
+
+	r = vs_kmod_slab(km->k, &ks, e);
+	if (r == 0) {
+		r = vs_slabs_from_kmod(&snap->s, ks, e);
+		vs_km_slab_free(ks);
+	}
+	if (r < 0) {
+		vs_slabs_free(&snap->s);
+		return r;
+	}
+	snap->kmod = true;
+	km->used = true;
+	/* The merged names: links anyone may list. */
+	r = vs_slab_sysfs_list(&snap->s, root, e);
+	if (r == 0)
+		snap->sysfs_listed = true;
+	else if (!said_sysfs) {
+		said_sysfs = true;
+		cmd_warn_err(e);
+	}
+	return 0;
+}
+
 int snapshot_read(struct vs_root *root, enum count_source src,
-		  uint32_t want, struct snapshot *snap)
+		  struct cmd_kmod *km, uint32_t want, struct snapshot *snap)
 {
 	struct vs_err e;
 	struct timespec ts;
@@ -43,6 +72,17 @@ int snapshot_read(struct vs_root *root, enum count_source src,
 	vs_slabs_init(&snap->s);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snap->time = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if ((src == SRC_KMOD || src == SRC_AUTO) && km && km->k) {
+		r = snapshot_kmod(root, km, snap, &e);
+		if (r == 0)
+			return VS_EXIT_OK;
+		if (src == SRC_KMOD) {
+			cmd_warn_err(&e);
+			return cmd_status_of_errno(r);
+		}
+		cmd_kmod_failed(km, &e);	/* procfs from now on */
+		vs_slabs_init(&snap->s);
+	}
 	if (src != SRC_SYSFS) {
 		r = vs_slabinfo_read(&snap->s, root, &e);
 		if (r == 0) {
@@ -123,7 +163,8 @@ enum {
 	COL_OBJ_PER_SLAB, COL_PAGES_PER_SLAB, COL_ORDER, COL_SLABS,
 	COL_PARTIAL, COL_CPU_SLABS, COL_MEMORY, COL_USED, COL_WASTE,
 	COL_WASTE_PCT, COL_SLACK, COL_FREE_SLOTS, COL_TAIL, COL_ALIASES,
-	COL_ALIAS_NAMES, COL_SYSFS_DIR, COL_RECLAIMABLE, COL_ALIGN, COL_SOURCE,
+	COL_ALIAS_NAMES, COL_SYSFS_DIR, COL_RECLAIMABLE, COL_ALIGN,
+	COL_PARTIAL_OBJS, COL_CPU_PARTIAL, COL_CPUS, COL_FLAGS, COL_SOURCE,
 	COL_ATTR_SOURCE, COL_DELTA, COL_DELTA_MEM, COL_GREW, COL_TREND,
 	COL__COUNT
 };
@@ -180,10 +221,21 @@ static const struct vs_col cols[COL__COUNT] = {
 		"(SLAB_RECLAIM_ACCOUNT)" },
 	[COL_ALIGN] = { "ALIGN", "align", VS_COL_NUM, 0, VS_COLF_RIGHT,
 		"alignment of the objects" },
+	[COL_PARTIAL_OBJS] = { "PARTIAL_OBJS", "partial_objects", VS_COL_NUM, 0,
+		VS_COLF_RIGHT, "objects in use in the partial slabs of the "
+		"node lists (sysfs objects_partial)" },
+	[COL_CPU_PARTIAL] = { "CPU_PARTIAL", "cpu_partial_slabs", VS_COL_NUM,
+		0, VS_COLF_RIGHT, "partial slabs on the CPUs' own lists now "
+		"(vmscope.ko)" },
+	[COL_CPUS] = { "CPUS", "cpus_with_slab", VS_COL_NUM, 0, VS_COLF_RIGHT,
+		"CPUs holding an active slab of the cache (vmscope.ko)" },
+	[COL_FLAGS] = { "FLAGS", "flags", VS_COL_STR, 0, VS_COLF_TRUNC,
+		"the cache's SLAB_* flags, without SLAB_ (vmscope.ko)" },
 	[COL_SOURCE] = { "SOURCE", "source", VS_COL_STR, 0, 0,
-		"where the counts were read: slabinfo or sysfs" },
+		"where the counts were read: vmscope.ko, slabinfo or sysfs" },
 	[COL_ATTR_SOURCE] = { "ATTR_SOURCE", "attr_source", VS_COL_STR, 0, 0,
-		"where OBJ_SIZE, PARTIAL, CPU_SLABS and ALIASES were read" },
+		"where OBJ_SIZE, PARTIAL, CPU_SLABS and ALIASES were read: "
+		"vmscope.ko or sysfs" },
 	[COL_DELTA] = { "DELTA", "delta_active", VS_COL_INT, 0, VS_COLF_RIGHT,
 		"change of ACTIVE since the previous sample (--watch)" },
 	[COL_DELTA_MEM] = { "DELTA_MEM", "delta_memory", VS_COL_INT, 0,
@@ -206,6 +258,7 @@ static uint32_t col_attrs(int col)
 	/* ORDER follows from slabinfo's pages per slab, and ALIASES from
 	 * the links of /sys/kernel/slab: no file to read for them. */
 	case COL_PARTIAL: return 1u << VS_SA_PARTIAL;
+	case COL_PARTIAL_OBJS: return 1u << VS_SA_OBJECTS_PARTIAL;
 	case COL_CPU_SLABS: return 1u << VS_SA_CPU_SLABS;
 	case COL_RECLAIMABLE: return 1u << VS_SA_RECLAIM_ACCOUNT;
 	case COL_ALIGN: return 1u << VS_SA_ALIGN;
@@ -278,7 +331,27 @@ struct row {
 	struct history *h;	/* NULL without --watch */
 	size_t pos;		/* order in the file: the stable tie-break */
 	char aliases[1024];
+	char flags[512];	/* VS_SLAB_F_* names, when known */
 };
+
+/* The names of the VS_SLAB_F_* bits @flags, comma-separated ("" none). */
+static void flag_names(uint32_t flags, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned b = 0; b < VS_SLAB_F__COUNT; b++) {
+		int w;
+
+		if (!(flags & (1u << b)))
+			continue;
+		w = snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+			     vs_slab_flag_name(b));
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+}
 
 static void row_value(const struct row *r, int col, struct val *v)
 {
@@ -371,6 +444,19 @@ static void row_value(const struct row *r, int col, struct val *v)
 		v->u = c->attr[VS_SA_RECLAIM_ACCOUNT] != 0; return;
 	case COL_ALIGN: v->null = !vs_slab_has(c, VS_SA_ALIGN);
 		v->u = c->attr[VS_SA_ALIGN]; return;
+	case COL_PARTIAL_OBJS:
+		v->null = !vs_slab_has(c, VS_SA_OBJECTS_PARTIAL);
+		v->u = c->attr[VS_SA_OBJECTS_PARTIAL];
+		return;
+	case COL_CPU_PARTIAL: v->null = !c->have_cpu_partial_now;
+		v->u = c->cpu_partial_now; return;
+	case COL_CPUS: v->null = !c->km_known; v->u = c->cpus_with_slab;
+		return;
+	case COL_FLAGS:
+		v->null = !c->km_known;
+		v->is_str = true;
+		v->s = r->flags;
+		return;
 	case COL_SOURCE:
 		v->null = !counts;
 		v->is_str = true;
@@ -379,7 +465,7 @@ static void row_value(const struct row *r, int col, struct val *v)
 	case COL_ATTR_SOURCE:
 		v->null = !c->have;
 		v->is_str = true;
-		v->s = "sysfs";
+		v->s = vs_source_name(c->attr_src);
 		return;
 	case COL_DELTA:
 		v->is_int = true;
@@ -471,16 +557,14 @@ struct opts {
 	size_t nsel;
 	uint64_t top;			/* 0: every cache */
 	bool nodes;			/* --nodes */
-	bool watch;
-	uint64_t interval_ms;
-	uint64_t count;
+	struct cmd_outopts oo;	/* -J -o -w -c ...; interval 2 s */
 	enum count_source src;
-	bool kmod;		/* vmscope.ko is loaded (not read yet) */
+	struct cmd_kmod km;	/* vmscope.ko */
 	struct vs_out *out;
 };
 
 enum {
-	OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_SYSROOT, OPT_REVERSE,
+	OPT_REVERSE = 0x100,
 	OPT_TOP, OPT_NODES, OPT_SOURCE, OPT_SLABTOP,
 };
 
@@ -490,20 +574,14 @@ static const struct option longopts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "nodes", no_argument, NULL, OPT_NODES },
 	{ "source", required_argument, NULL, OPT_SOURCE },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
+	CMD_LONGOPTS_TABLE,
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
 	{ "slabtop", no_argument, NULL, OPT_SLABTOP },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -519,7 +597,8 @@ static noreturn void usage(void)
 	       "     --reverse              reverse the order\n"
 	       "     --top=N                only the first N caches\n"
 	       "     --nodes                a table of slabs and objects per NUMA node\n"
-	       "     --source=SOURCE        take the counts from slabinfo or sysfs\n"
+	       "     --source=SOURCE        take the figures from kmod (vmscope.ko), slabinfo\n"
+	       "                            or sysfs; default: kmod when loaded, else slabinfo\n"
 	       " -J, --json                 JSON output (NDJSON with --watch)\n"
 	       " -o, --output=LIST          these columns (see --list-columns)\n"
 	       "     --output-all           every column\n"
@@ -630,14 +709,18 @@ static void nodes_table(const struct opts *o, struct row *rows, size_t n)
 		  "objects in use" },
 		{ "PARTIAL", "partial_slabs", VS_COL_NUM, 0, VS_COLF_RIGHT,
 		  "partial slabs" },
+		{ "PARTIAL_OBJS", "partial_objects", VS_COL_NUM, 0,
+		  VS_COLF_RIGHT, "objects in use in the partial slabs" },
+		{ "CPU_SLABS", "cpu_slabs", VS_COL_NUM, 0, VS_COLF_RIGHT,
+		  "slabs held by CPUs, by the node of their pages" },
 	};
-	static const int sel[] = { 0, 1, 2, 3, 4, 5 };
+	static const int sel[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 	struct vs_table *t;
 	struct vs_err e;
 
 	if (o->out->fmt != VS_OUT_JSON)
 		fputc('\n', o->out->f);
-	if (vs_table_new(o->out, "nodes", ncols, 6, sel, 6, &t, &e) < 0) {
+	if (vs_table_new(o->out, "nodes", ncols, 8, sel, 8, &t, &e) < 0) {
 		cmd_warn_err(&e);
 		return;
 	}
@@ -646,15 +729,18 @@ static void nodes_table(const struct opts *o, struct row *rows, size_t n)
 
 		for (unsigned k = 0; k < c->nnodes; k++) {
 			const struct vs_slab_node *nd = &c->nodes[k];
-			uint64_t fields[4] = { nd->slabs, nd->total_objects,
-					       nd->objects, nd->partial };
-			int sa[4] = { VS_SA_SLABS, VS_SA_TOTAL_OBJECTS,
-				      VS_SA_OBJECTS, VS_SA_PARTIAL };
+			uint64_t fields[6] = { nd->slabs, nd->total_objects,
+					       nd->objects, nd->partial,
+					       nd->objects_partial,
+					       nd->cpu_slabs };
+			int sa[6] = { VS_SA_SLABS, VS_SA_TOTAL_OBJECTS,
+				      VS_SA_OBJECTS, VS_SA_PARTIAL,
+				      VS_SA_OBJECTS_PARTIAL, VS_SA_CPU_SLABS };
 
 			vs_table_row(t);
 			vs_table_str(t, 0, c->name);
 			vs_table_u64(t, 1, (uint64_t)nd->node);
-			for (int f = 0; f < 4; f++) {
+			for (int f = 0; f < 6; f++) {
 				if (nd->have & (1u << sa[f]))
 					vs_table_u64(t, 2 + f, fields[f]);
 				else
@@ -678,7 +764,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 
 	if (!rows)
 		cmd_die(VS_EXIT_FAILURE, "out of memory");
-	if (o->watch)
+	if (o->oo.watch)
 		history_reserve(n);
 	for (size_t i = 0; i < n; i++) {
 		struct vs_slab_cache *c = &snap->s.c[i];
@@ -686,8 +772,9 @@ static void show(const struct opts *o, struct snapshot *snap,
 
 		rows[i].c = c;
 		rows[i].pos = i;
-		rows[i].h = o->watch ? history_of(c->name) : NULL;
+		rows[i].h = o->oo.watch ? history_of(c->name) : NULL;
 		rows[i].aliases[0] = '\0';
+		flag_names(c->flags, rows[i].flags, sizeof(rows[i].flags));
 		for (unsigned k = 0; k < c->naliases; k++) {
 			int w = snprintf(rows[i].aliases + len,
 					 sizeof(rows[i].aliases) - len, "%s%s",
@@ -699,7 +786,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 		}
 	}
 	/* This sample against the previous one, for the growth columns. */
-	for (size_t i = 0; o->watch && i < n; i++) {
+	for (size_t i = 0; o->oo.watch && i < n; i++) {
 		struct history *h = rows[i].h;
 		const struct vs_slab_cache *c = rows[i].c;
 		uint64_t mem = 0;
@@ -730,7 +817,7 @@ static void show(const struct opts *o, struct snapshot *snap,
 	if (json) {
 		struct vs_json *j = &out->json;
 
-		vs_json_init(j, out->f, !o->watch);
+		vs_json_init(j, out->f, !o->oo.watch);
 		vs_json_obj_begin(j, NULL);
 		vs_json_obj_begin(j, "vmslab");
 		vs_json_double(j, "time", snap->time, 3);
@@ -739,14 +826,11 @@ static void show(const struct opts *o, struct snapshot *snap,
 			vs_json_double(j, "interval", snap->time - prev_time, 3);
 		else
 			vs_json_null(j, "interval");
-		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", o->kmod);
-		vs_json_str(j, "adds", KMOD_ADDS);
-		vs_json_obj_end(j);
+		cmd_kmod_json(&o->km, j);
 		vs_json_bool(j, "slabinfo", snap->slabinfo);
 		vs_json_bool(j, "sysfs", snap->sysfs_listed);
 		vs_json_u64(j, "page_size", page_size());
-	} else if (o->watch) {
+	} else if (o->oo.watch) {
 		time_t now = (time_t)snap->time;
 		struct tm tm;
 		char when[32];
@@ -797,14 +881,14 @@ static size_t default_cols(const struct opts *o, bool json, int *sel)
 
 	if (json) {
 		for (int c = 0; c < COL__COUNT; c++)
-			if (o->watch || (c != COL_DELTA && c != COL_DELTA_MEM &&
+			if (o->oo.watch || (c != COL_DELTA && c != COL_DELTA_MEM &&
 					 c != COL_GREW && c != COL_TREND))
 				sel[n++] = c;
 		return n;
 	}
 	for (size_t i = 0; i < sizeof(default_text) / sizeof(*default_text); i++)
 		sel[n++] = default_text[i];
-	if (o->watch) {
+	if (o->oo.watch) {
 		sel[n++] = COL_DELTA;
 		sel[n++] = COL_DELTA_MEM;
 		sel[n++] = COL_TREND;
@@ -817,10 +901,8 @@ int main(int argc, char **argv)
 	static struct opts o;
 	static struct vs_out out;
 	static struct snapshot snaps[2];
-	const char *sysroot = NULL, *outspec = NULL, *sortspec = NULL;
+	const char *sortspec = NULL;
 	const char *base = strrchr(argv[0], '/');
-	enum vs_outfmt fmt = VS_OUT_TEXT;
-	bool list_cols = false, bytes = false, raw = false, all = false;
 	struct vs_root *root = NULL;
 	struct vs_err e;
 	uint32_t want = 0;
@@ -833,7 +915,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--slabtop") || !strcmp(base, "slabtop"))
 			return slabtop_main(argc, argv, &root);
-	o.interval_ms = 2000;
+	o.oo.interval_ms = 2000;
 	o.out = &out;
 	while ((c = getopt_long(argc, argv, "s:Jo:brnw::c:hV", longopts,
 				NULL)) != -1) {
@@ -850,52 +932,20 @@ int main(int argc, char **argv)
 				o.src = SRC_SLABINFO;
 			else if (!strcmp(optarg, "sysfs"))
 				o.src = SRC_SYSFS;
+			else if (!strcmp(optarg, "kmod"))
+				o.src = SRC_KMOD;
 			else
-				cmd_usage_error("unknown source '%s' (slabinfo or "
-						"sysfs)", optarg);
+				cmd_usage_error("unknown source '%s' (kmod, "
+						"slabinfo or sysfs)", optarg);
 			break;
-		case 'J': fmt = VS_OUT_JSON; break;
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case 'r': raw = true; break;
-		case 'n': out.noheadings = true; break;
-		case 'w':
-			o.watch = true;
-			if (optarg && (vs_parse_seconds(optarg, &o.interval_ms) < 0 ||
-				       o.interval_ms == 0))
-				cmd_usage_error("invalid interval '%s'", optarg);
-			break;
-		case 'c':
-			if (vs_parse_u64(optarg, 10, &o.count) < 0 || o.count == 0)
-				cmd_usage_error("invalid count '%s'", optarg);
-			break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&o.oo, c, optarg);
 		}
 	}
 	if (optind < argc)
 		cmd_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o.count && !o.watch)
-		cmd_usage_error("--count goes with --watch");
-	if (outspec && all)
-		cmd_usage_error("-o and --output-all cannot be used together");
-	if (raw && fmt == VS_OUT_TEXT)
-		fmt = VS_OUT_RAW;
-	{
-		bool nh = out.noheadings;
-
-		vs_out_init(&out, stdout, fmt);
-		out.noheadings = nh;
-	}
-	out.bytes = bytes;
-	if (list_cols)
+	cmd_outopts_done(&o.oo, &out);
+	if (o.oo.list_cols)
 		return cmd_list_columns(cols, COL__COUNT, out.fmt);
 	if (sortspec) {
 		sort_col = strlen(sortspec) == 1 ?
@@ -905,42 +955,67 @@ int main(int argc, char **argv)
 			cmd_usage_error("unknown sort key '%s' (a column or one of "
 					"a b c l v n o p s u)", sortspec);
 	}
-	if (all) {
-		for (int k = 0; k < COL__COUNT; k++)
-			o.sel[o.nsel++] = k;
-	} else if (outspec) {
+	{
 		int def[COL__COUNT];
-		size_t ndef = default_cols(&o, fmt == VS_OUT_JSON, def);
+		size_t ndef = default_cols(&o, o.oo.json, def);
 
-		if (vs_cols_parse(cols, COL__COUNT, outspec, def, ndef, o.sel,
-				  sizeof(o.sel) / sizeof(*o.sel), &o.nsel, &e) < 0)
-			cmd_usage_error("%s", e.msg);
-	} else {
-		o.nsel = default_cols(&o, fmt == VS_OUT_JSON, o.sel);
+		o.nsel = cmd_outopts_cols(&o.oo, cols, COL__COUNT, def, ndef,
+					  o.sel, sizeof(o.sel) / sizeof(*o.sel));
 	}
 	for (size_t i = 0; i < o.nsel; i++)
 		want |= col_attrs(o.sel[i]);
 	want |= col_attrs(sort_col);
 	if (o.nodes)
 		want |= (1u << VS_SA_SLABS) | (1u << VS_SA_OBJECTS) |
-			(1u << VS_SA_TOTAL_OBJECTS) | (1u << VS_SA_PARTIAL);
+			(1u << VS_SA_TOTAL_OBJECTS) | (1u << VS_SA_PARTIAL) |
+			(1u << VS_SA_OBJECTS_PARTIAL) | (1u << VS_SA_CPU_SLABS);
 
-	if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (vs_root_new(o.oo.sysroot, &root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
-	if (o.watch && !vs_root_is_live(root))
+	if (o.oo.watch && !vs_root_is_live(root))
 		cmd_usage_error("--watch needs the live system, not --sysroot");
+	if (o.src == SRC_KMOD && !vs_root_is_live(root))
+		cmd_usage_error("--source=kmod reads the running kernel, not "
+				"--sysroot");
+	if (o.src == SRC_KMOD && !vs_kmod_loaded(root)) {
+		cmd_warn("the vmscope kernel module is not loaded");
+		fprintf(stderr, "hint: load it with 'modprobe vmscope' (or "
+			"'insmod kmod/vmscope.ko' in a build tree); see "
+			"vmscope(4)\n");
+		vs_root_unref(root);
+		return VS_EXIT_UNSUPPORTED;
+	}
+	cmd_kmod_open(&o.km, root, VS_KMOD_VIEW_SLAB,
+		      o.src == SRC_AUTO || o.src == SRC_KMOD,
+		      o.oo.json);
+	if (o.src == SRC_KMOD && !o.km.k) {
+		/* Said by cmd_kmod_open. */
+		vs_root_unref(root);
+		return cmd_status_of_errno(o.km.err);
+	}
 	cmd_signals_init();
-	status = snapshot_read(root, o.src, want, &snaps[0]);
+	status = snapshot_read(root, o.src, &o.km, want, &snaps[0]);
 	if (status != VS_EXIT_OK && snaps[0].s.n == 0) {
 		snapshot_free(&snaps[0]);
+		cmd_kmod_close(&o.km);
 		vs_root_unref(root);
 		return status;
 	}
-	/* Caches shown without their figures: say why in the status. */
+	/* Caches shown without their figures: say why in the status. The
+	 * module reads what the kernel keeps: without CONFIG_SLUB_DEBUG
+	 * there are no slab and object counts to read. */
 	for (size_t i = 0; i < snaps[0].s.n; i++)
 		if (snaps[0].s.c[i].counts_src == VS_SRC_NONE) {
+			if (snaps[0].kmod) {
+				cmd_warn("vmscope.ko could not read the slab and "
+					 "object counts of '%s' and others: the "
+					 "kernel keeps them only with "
+					 "CONFIG_SLUB_DEBUG", snaps[0].s.c[i].name);
+				final = VS_EXIT_UNSUPPORTED;
+				break;
+			}
 			final = snaps[0].denied || snaps[0].slabinfo_err == -EACCES ||
 				snaps[0].slabinfo_err == -EPERM ?
 				VS_EXIT_PERMISSION : VS_EXIT_FAILURE;
@@ -948,17 +1023,18 @@ int main(int argc, char **argv)
 		}
 	if (snaps[0].denied & want)
 		final = VS_EXIT_PERMISSION;
-	o.kmod = vs_kmod_loaded(root);
-	if (!o.kmod && fmt != VS_OUT_JSON)
-		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
+	if (snaps[0].kmod && !o.oo.json)
+		fprintf(stderr, "%s: note: counts, sizes, partial and per-CPU "
+			"slabs and flags from vmscope.ko; merged names from "
+			"/sys/kernel/slab\n", cmd_name());
 	n = 1;
 	show(&o, &snaps[0], n, 0);
-	while (o.watch && (!o.count || n < o.count)) {
+	while (o.oo.watch && (!o.oo.count || n < o.oo.count)) {
 		struct snapshot *cur = &snaps[n % 2], *prev = &snaps[(n - 1) % 2];
 
-		if (!cmd_sleep_ms(o.interval_ms))
+		if (!cmd_sleep_ms(o.oo.interval_ms))
 			break;
-		status = snapshot_read(root, o.src, want, cur);
+		status = snapshot_read(root, o.src, &o.km, want, cur);
 		if (status != VS_EXIT_OK)
 			break;
 		n++;
@@ -967,6 +1043,7 @@ int main(int argc, char **argv)
 	}
 	snapshot_free(&snaps[0]);
 	snapshot_free(&snaps[1]);
+	cmd_kmod_close(&o.km);
 	free(hist);
 	vs_root_unref(root);
 	if (cmd_interrupted())

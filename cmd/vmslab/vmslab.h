@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common.h"
 #include "vs_root.h"
 #include "vs_slab.h"
 
@@ -18,20 +19,24 @@
 struct snapshot {
 	struct vs_slabs s;
 	bool slabinfo;		/* /proc/slabinfo was read */
+	bool kmod;		/* vmscope.ko was read */
 	bool sysfs_listed;	/* /sys/kernel/slab was listed */
 	int slabinfo_err;	/* negative errno when slabinfo failed */
 	uint32_t denied;	/* sysfs attributes that needed root */
 	double time;		/* seconds since the epoch */
 };
 
-/* Where the counts should come from (--source). */
-enum count_source { SRC_AUTO, SRC_SLABINFO, SRC_SYSFS };
+/* Where the counts should come from (--source). SRC_AUTO: vmscope.ko
+ * when it can be read, else slabinfo, else sysfs. */
+enum count_source { SRC_AUTO, SRC_SLABINFO, SRC_SYSFS, SRC_KMOD };
 
-/* Read every cache below @root: slabinfo and/or sysfs attributes @want.
- * Returns a VS_EXIT_* status (failure to read anything at all, or a
- * malformed file); what could not be read is said once on stderr. */
+/* Read every cache below @root: from the module @km (may be NULL) for
+ * SRC_KMOD, or SRC_AUTO when it is open; else slabinfo and/or the sysfs
+ * attributes @want. Returns a VS_EXIT_* status (failure to read anything
+ * at all, or a malformed file); what could not be read is said once on
+ * stderr. */
 int snapshot_read(struct vs_root *root, enum count_source src,
-		  uint32_t want, struct snapshot *snap);
+		  struct cmd_kmod *km, uint32_t want, struct snapshot *snap);
 void snapshot_free(struct snapshot *snap);
 
 /* The slabtop-compatible view: parses slabtop's options from @argc/@argv

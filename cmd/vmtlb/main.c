@@ -6,8 +6,9 @@
  * tracepoint by reason and process and hardware TLB misses); for each PID
  * given, the page sizes that map its memory against the TLB's reach.
  *
- * vmscope.ko (a later issue) will add each CPU's TLB state: measure.c and
- * the cpu object of the JSON are where a second source plugs in.
+ * With vmscope.ko loaded, each CPU's TLB state too (state.c): the address
+ * space it has loaded and its owner, PCID, lazy mode, and the tlb_flush
+ * events the module counts per CPU and reason.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +28,7 @@
 #include "vs_text.h"
 
 enum {
-	OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_SYSROOT, OPT_NO_TRACE,
+	OPT_NO_TRACE = 0x100,
 	OPT_NO_PERF, OPT_TOP,
 };
 
@@ -38,17 +39,11 @@ static const struct option longopts[] = {
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "no-perf", no_argument, NULL, OPT_NO_PERF },
 	{ "top", required_argument, NULL, OPT_TOP },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
+	CMD_LONGOPTS_TABLE,
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -343,20 +338,17 @@ static void doc_begin(struct opts *o, struct vs_root *root, uint64_t n,
 	if (out->fmt == VS_OUT_JSON) {
 		struct vs_json *j = &out->json;
 
-		vs_json_init(j, out->f, !o->watch);
+		vs_json_init(j, out->f, !o->oo.watch);
 		vs_json_obj_begin(j, NULL);
 		vs_json_obj_begin(j, "vmtlb");
 		vs_json_double(j, "time", (double)ts.tv_sec +
 			       (double)ts.tv_nsec / 1e9, 3);
 		vs_json_u64(j, "sample", n);
-		vs_json_obj_begin(j, "module");
-		vs_json_bool(j, "loaded", o->kmod);
-		vs_json_str(j, "adds", KMOD_ADDS);
-		vs_json_obj_end(j);
+		cmd_kmod_json(o->km, j);
 		geometry(o, root, said);
 		return;
 	}
-	if (o->watch) {
+	if (o->oo.watch) {
 		struct tm tm;
 		char when[32];
 
@@ -400,10 +392,8 @@ int main(int argc, char **argv)
 {
 	static struct opts o;
 	static struct vs_out out;
-	const char *sysroot = NULL, *outspec = NULL;
-	enum vs_outfmt fmt = VS_OUT_TEXT;
-	bool list_cols = false, bytes = false, raw = false, all = false;
-	bool noheadings = false, said = false;
+	static struct cmd_kmod km;
+	bool said = false;
 	struct cmd_status status = { 0 };
 	struct measure *m = NULL;
 	struct vs_root *root = NULL;
@@ -412,6 +402,7 @@ int main(int argc, char **argv)
 
 	cmd_init("vmtlb");
 	o.out = &out;
+	o.km = &km;
 	o.trace = o.perf = true;
 	o.top = 10;
 	while ((c = getopt_long(argc, argv, "d:w::c:Jo:brnhV", longopts,
@@ -424,14 +415,10 @@ int main(int argc, char **argv)
 			o.measure = true;
 			break;
 		case 'w':
-			o.watch = o.measure = true;
+			o.oo.watch = o.measure = true;
 			if (optarg && (vs_parse_seconds(optarg, &o.duration_ms) < 0 ||
 				       o.duration_ms == 0))
 				cmd_usage_error("invalid interval '%s'", optarg);
-			break;
-		case 'c':
-			if (vs_parse_u64(optarg, 10, &o.count) < 0 || o.count == 0)
-				cmd_usage_error("invalid count '%s'", optarg);
 			break;
 		case OPT_NO_TRACE: o.trace = false; break;
 		case OPT_NO_PERF: o.perf = false; break;
@@ -439,47 +426,21 @@ int main(int argc, char **argv)
 			if (vs_parse_u64(optarg, 10, &o.top) < 0 || o.top == 0)
 				cmd_usage_error("invalid number '%s'", optarg);
 			break;
-		case 'J': fmt = VS_OUT_JSON; break;
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case 'r': raw = true; break;
-		case 'n': noheadings = true; break;
-		case OPT_SYSROOT: sysroot = optarg; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&o.oo, c, optarg);
 		}
 	}
-	if (o.count && !o.watch)
-		cmd_usage_error("--count goes with --watch");
-	if (o.watch && !o.duration_ms)
+	if (o.oo.watch && !o.duration_ms)
 		o.duration_ms = 1000;
-	if (outspec && all)
-		cmd_usage_error("-o and --output-all cannot be used together");
-	if (raw && fmt == VS_OUT_TEXT)
-		fmt = VS_OUT_RAW;
-	vs_out_init(&out, stdout, fmt);
-	out.bytes = bytes;
-	out.noheadings = noheadings;
-	if (list_cols)
+	cmd_outopts_done(&o.oo, &out);
+	if (o.oo.list_cols)
 		return cmd_list_columns(proc_cols, proc_ncols, out.fmt);
-	if (all) {
-		for (size_t k = 0; k < proc_ncols; k++)
-			o.sel[o.nsel++] = (int)k;
-	} else if (outspec) {
+	{
 		int def[64];
 		size_t ndef = proc_default_cols(&o, def);
 
-		if (vs_cols_parse(proc_cols, proc_ncols, outspec, def, ndef,
-				  o.sel, 64, &o.nsel, &e) < 0)
-			cmd_usage_error("%s", e.msg);
-	} else {
-		o.nsel = proc_default_cols(&o, o.sel);
+		o.nsel = cmd_outopts_cols(&o.oo, proc_cols, proc_ncols, def,
+					  ndef, o.sel, 64);
 	}
 	o.npids = (size_t)(argc - optind);
 	if (o.npids) {
@@ -489,7 +450,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < o.npids; i++)
 			o.pids[i] = parse_pid(argv[optind + (int)i]);
 	}
-	if (vs_root_new(sysroot, &root, &e) < 0) {
+	if (vs_root_new(o.oo.sysroot, &root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
@@ -502,17 +463,20 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	atexit(measure_cleanup);
 	cmd_signals_init();
-	o.kmod = vs_kmod_loaded(root);
-	if (!o.kmod && fmt != VS_OUT_JSON)
-		fprintf(stderr, "%s: note: %s\n", cmd_name(), KMOD_ADDS);
+	cmd_kmod_open(&km, root, VS_KMOD_VIEW_TLB, true, o.oo.json);
 
 	if (!o.measure) {
+		struct vs_km_tlb *st = state_read(&o);
+
 		doc_begin(&o, root, 1, &said);
 		cmd_status_add(&status, since_boot(&o, root));
+		state_show(&o, st, NULL, 0);
+		vs_km_tlb_free(st);
 		if (o.npids)
 			cmd_status_add(&status, show_processes(&o, root, NULL));
 		if (!doc_end(&o))
 			cmd_status_add(&status, VS_EXIT_FAILURE);
+		cmd_kmod_close(&km);
 		vs_root_unref(root);
 		free(o.pids);
 		return status.status;
@@ -522,6 +486,7 @@ int main(int argc, char **argv)
 
 		m = measure_start(&o, root, &st);
 		if (!m) {
+			cmd_kmod_close(&km);
 			vs_root_unref(root);
 			free(o.pids);
 			return st;
@@ -541,10 +506,11 @@ int main(int argc, char **argv)
 			cmd_status_add(&status, VS_EXIT_FAILURE);
 			break;
 		}
-		if (st != VS_EXIT_OK || !o.watch || (o.count && n >= o.count))
+		if (st != VS_EXIT_OK || !o.oo.watch || (o.oo.count && n >= o.oo.count))
 			break;
 	}
 	measure_stop(m);
+	cmd_kmod_close(&km);
 	vs_root_unref(root);
 	free(o.pids);
 	if (cmd_interrupted())

@@ -10,6 +10,10 @@
  * the CPU had switched to another address space, was in lazy TLB mode, or
  * was up to date already): per CPU, traced remote shootdowns <= TLB
  * interrupts in the same window.
+ *
+ * vmscope.ko's per-CPU counts of the same tracepoint are read before the
+ * trace starts and after it is drained: over an interval, the module's
+ * count of each CPU and reason is at least the trace's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -68,6 +72,8 @@ struct measure {
 	bool perf_scaled;
 	int perf_err;			/* 0, or why there are none */
 	char perf_msg[1300];
+	/* vmscope.ko's per-CPU state at the start of the interval */
+	struct vs_km_tlb *km0;
 };
 
 static struct measure *active;
@@ -242,6 +248,9 @@ struct measure *measure_start(const struct opts *o, struct vs_root *root,
 		measure_stop(m);
 		return NULL;
 	}
+	/* The module's counts before the trace: its window holds the
+	 * trace's. */
+	m->km0 = state_read(o);
 	if (o->trace && vs_root_is_live(root)) {
 		r = vs_trace_start(&tlb_spec, 1, 4096, &m->trace, &e);
 		if (r < 0) {
@@ -592,6 +601,7 @@ static void hardware(const struct opts *o, struct measure *m, double secs)
 int measure_interval(const struct opts *o, struct vs_root *root,
 		     struct measure *m)
 {
+	struct vs_km_tlb *km1;
 	struct vs_irqs irq1;
 	struct vs_err e;
 	double secs;
@@ -605,6 +615,7 @@ int measure_interval(const struct opts *o, struct vs_root *root,
 			cmd_warn_err(&e);
 		m->lost = vs_trace_lost(m->trace);
 	}
+	km1 = m->km0 ? state_read(o) : NULL;
 	for (size_t k = 0; k < m->nperf * VS_PERF__COUNT; k++) {
 		uint64_t v;
 		bool scaled;
@@ -622,6 +633,7 @@ int measure_interval(const struct opts *o, struct vs_root *root,
 	r = vs_interrupts_read(root, "TLB", &irq1, &e);
 	secs = now() - m->t0;
 	if (r < 0) {
+		vs_km_tlb_free(km1);
 		cmd_warn_err(&e);
 		return cmd_status_of_errno(r);
 	}
@@ -630,6 +642,9 @@ int measure_interval(const struct opts *o, struct vs_root *root,
 	shootdowns(o, m, &irq1, secs);
 	tlb_flush(o, root, m, secs);
 	hardware(o, m, secs);
+	state_show(o, km1, m->km0, secs);
+	vs_km_tlb_free(m->km0);
+	m->km0 = km1;
 	vs_irqs_free(&m->irq0);
 	m->irq0 = irq1;
 	m->t0 = now();
@@ -682,6 +697,7 @@ void measure_stop(struct measure *m)
 	for (size_t k = 0; m->perf && k < m->nperf * VS_PERF__COUNT; k++)
 		vs_perf_close(m->perf[k]);
 	vs_irqs_free(&m->irq0);
+	vs_km_tlb_free(m->km0);
 	free(m->perf);
 	free(m->perf_pid);
 	free(m->perf_prev);

@@ -5,7 +5,8 @@
  * TLB shootdown interrupts per CPU (/proc/interrupts), the tlb:tlb_flush
  * tracepoint by reason, CPU and process (a private tracefs instance,
  * removed on every exit path), and hardware TLB misses (perf). process.c
- * shows each process's page-size mix against the TLB's reach.
+ * shows each process's page-size mix against the TLB's reach. state.c
+ * shows each CPU's TLB state from vmscope.ko when it is loaded.
  */
 #ifndef VMTLB_H
 #define VMTLB_H
@@ -15,22 +16,18 @@
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
+#include "common.h"
 #include "vs_cpuid.h"
 #include "vs_out.h"
 #include "vs_pagemix.h"
 #include "vs_perf.h"
 #include "vs_root.h"
 
-#define KMOD_ADDS "loading vmscope.ko would add each CPU's TLB state: the " \
-	"address space it has loaded, lazy TLB mode, and the ASID (PCID) " \
-	"generations it holds"
-
 struct opts {
 	struct vs_out *out;
 	bool measure;			/* -d or --watch */
 	uint64_t duration_ms;
-	bool watch;
-	uint64_t count;			/* --watch samples, 0: until stopped */
+	struct cmd_outopts oo;		/* -J -o -c ...; oo.watch: --watch */
 	bool trace;			/* not --no-trace */
 	bool perf;			/* not --no-perf */
 	uint64_t top;			/* processes in the tlb_flush table */
@@ -38,7 +35,7 @@ struct opts {
 	size_t npids;
 	int sel[64];			/* -o: process table columns */
 	size_t nsel;
-	bool kmod;			/* vmscope.ko is loaded (not read yet) */
+	struct cmd_kmod *km;		/* vmscope.ko */
 	bool have_tlb;			/* the geometry below was decoded */
 	struct vs_tlbinfo tlb;
 };
@@ -80,6 +77,20 @@ bool measure_pid_misses(const struct measure *m, pid_t pid,
 
 /* tlb:tlb_flush events of the threads of @pid in the last interval. */
 bool measure_pid_flushes(const struct measure *m, pid_t pid, uint64_t *n);
+
+/* ---- state.c ---------------------------------------------------------- */
+
+/* Each CPU's state from vmscope.ko, or NULL when it is not read (not
+ * loaded, not root, or the request failed: said once, and the module is
+ * left alone from then on). Free with vs_km_tlb_free(). */
+struct vs_km_tlb *state_read(const struct opts *o);
+
+/* Print @now ("cpu_state" in JSON, null when @now is NULL): each CPU's
+ * loaded address space, owner, PCID, lazy mode, and its tlb_flush counts
+ * since @before (read @secs earlier), or since the module was loaded when
+ * @before is NULL. */
+void state_show(const struct opts *o, const struct vs_km_tlb *now,
+		const struct vs_km_tlb *before, double secs);
 
 /* ---- process.c -------------------------------------------------------- */
 

@@ -18,14 +18,11 @@
 #include "vs_fmt.h"
 
 enum {
-	OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_REVERSE, OPT_RAW,
-	OPT_NOHEADINGS, OPT_OPENMETRICS, OPT_REFRESH,
+	OPT_REVERSE = 0x100, OPT_OPENMETRICS, OPT_REFRESH,
 };
 
 static const struct option longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	CMD_LONGOPTS_TABLE,
 	{ "sort", required_argument, NULL, 's' },
 	{ "reverse", no_argument, NULL, OPT_REVERSE },
 	{ "pid", required_argument, NULL, 'p' },
@@ -38,14 +35,10 @@ static const struct option longopts[] = {
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'n' },
 	{ "refresh", required_argument, NULL, OPT_REFRESH },
-	{ "json", no_argument, NULL, 'J' },
 	{ "openmetrics", optional_argument, NULL, OPT_OPENMETRICS },
-	{ "bytes", no_argument, NULL, 'b' },
-	{ "raw", no_argument, NULL, OPT_RAW },
-	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{ "raw", no_argument, NULL, CMD_OPT_RAW },
+	{ "noheadings", no_argument, NULL, CMD_OPT_NOHEADINGS },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -191,15 +184,14 @@ int main(int argc, char **argv)
 	static struct show sh;
 	static struct vs_out out;
 	static struct sample cur, prev;
-	const char *outspec = NULL, *sortspec = NULL, *cmdre = NULL;
-	bool list_cols = false, all = false, raw = false, json = false;
+	const char *sortspec = NULL, *cmdre = NULL;
+	struct cmd_outopts oo = { 0 };
 	bool om = false;
 	uint64_t interval_ms = 1000, count = 0, refresh_ms = 10000;
 	struct cmd_status status = { 0 };
 	struct scan_needs needs = { 0 };
 	struct cmd_ticker ticker;
 	struct scanner *sc;
-	struct vs_err e;
 	int c;
 
 	cmd_init("vmtop");
@@ -208,9 +200,6 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:s:p:U:c:kuPtw::n:JbhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
 		case 's': sortspec = optarg; break;
 		case OPT_REVERSE: sh.reverse = true; break;
 		case 'p': parse_pids(optarg, &flt); break;
@@ -236,68 +225,41 @@ int main(int argc, char **argv)
 						"(seconds, from 0 to 86400)",
 						optarg);
 			break;
-		case 'J': json = true; break;
 		case OPT_OPENMETRICS:
 			om = true;
 			sh.om_file = optarg;
 			if (optarg && !*optarg)
 				cmd_usage_error("--openmetrics= needs a file name");
 			break;
-		case 'b': out.bytes = true; break;
-		case OPT_RAW: raw = true; break;
-		case OPT_NOHEADINGS: out.noheadings = true; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&oo, c, optarg);
 		}
 	}
 	if (optind < argc)
 		cmd_usage_error("unexpected argument '%s' (processes are "
 				"chosen with -p)", argv[optind]);
-	{
-		bool nohead = out.noheadings, bytes = out.bytes;
-
-		vs_out_init(&out, stdout, json ? VS_OUT_JSON :
-			    raw ? VS_OUT_RAW : VS_OUT_TEXT);
-		out.noheadings = nohead;
-		out.bytes = bytes;
-	}
-	if (list_cols)
+	cmd_outopts_done(&oo, &out);
+	if (oo.list_cols)
 		return cmd_list_columns(vmtop_cols, vmtop_ncols, out.fmt);
-	if (json && om)
+	if (oo.json && om)
 		cmd_usage_error("-J and --openmetrics cannot be used together");
 	if (sh.om_file && !om)
 		cmd_usage_error("internal: openmetrics file without the option");
 	if (count && !sh.watch)
 		sh.watch = true;	/* -n alone: samples at 1 s */
-	if (outspec && all)
-		cmd_usage_error("-o and --output-all cannot be used together");
-	sh.mode = json ? OUT_JSON : om ? OUT_OPENMETRICS : OUT_TABLE;
+	sh.mode = oo.json ? OUT_JSON : om ? OUT_OPENMETRICS : OUT_TABLE;
 	sh.interval = (double)interval_ms / 1000.0;
 
-	if (all) {
-		sh.ncols = vmtop_ncols;
-		for (size_t i = 0; i < vmtop_ncols; i++)
-			sh.cols[i] = (int)i;
-	} else if (outspec) {
-		int def[32];
+	{
+		int def[64];
 		size_t ndef = (size_t)vmtop_default_cols(sh.group, sh.watch,
-							 def, 32);
+							 def, 64);
 
-		if (vs_cols_parse(vmtop_cols, vmtop_ncols, outspec, def, ndef,
-				  sh.cols, 64, &sh.ncols, &e) < 0)
-			cmd_usage_error("%s", e.msg);
-	} else if (json) {
 		/* JSON has every column a dashboard may want. */
-		sh.ncols = vmtop_ncols;
-		for (size_t i = 0; i < vmtop_ncols; i++)
-			sh.cols[i] = (int)i;
-	} else {
-		sh.ncols = (size_t)vmtop_default_cols(sh.group, sh.watch,
-						      sh.cols, 64);
+		if (oo.json && !oo.outspec)
+			oo.all = true;
+		sh.ncols = cmd_outopts_cols(&oo, vmtop_cols, vmtop_ncols, def,
+					    ndef, sh.cols, 64);
 	}
 	sh.sort_col = vmtop_col_index(sortspec ? sortspec : "PSS");
 	if (sh.sort_col < 0)

@@ -9,7 +9,7 @@ complete -c vmslab -s s -l sort -x -a '(__vmslab_columns) a b c l v n o p s u' -
 complete -c vmslab -l reverse -d 'reverse the order'
 complete -c vmslab -l top -x -d 'only the first N caches'
 complete -c vmslab -l nodes -d 'slabs and objects per NUMA node'
-complete -c vmslab -l source -x -a 'slabinfo sysfs' -d 'take the counts from slabinfo or sysfs'
+complete -c vmslab -l source -x -a 'kmod slabinfo sysfs' -d 'take the figures from vmscope.ko, slabinfo or sysfs'
 complete -c vmslab -s J -l json -d 'JSON output'
 complete -c vmslab -s o -l output -x -a '(__vmslab_columns)' -d 'columns to show (with --slabtop: once)'
 complete -c vmslab -l output-all -d 'every column'

@@ -106,19 +106,26 @@ for c in cs:
 
 @test "vmslab --nodes: per-node figures add up to the cache's" {
 	need_root
-	run --separate-stderr "$VMSLAB" -J --nodes -o NAME,SLABS,PARTIAL --source=sysfs
+	run --separate-stderr "$VMSLAB" -J --nodes -o NAME,SLABS,PARTIAL,PARTIAL_OBJS,CPU_SLABS --source=sysfs
 	assert_success
 	echo "$output" | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)["vmslab"]
 per = {}
 for n in d["nodes"]:
-    per.setdefault(n["name"], [0, 0])
-    per[n["name"]][0] += n["slabs"]
-    per[n["name"]][1] += n["partial_slabs"]
+    p = per.setdefault(n["name"], [0, 0, 0, 0])
+    p[0] += n["slabs"]
+    p[1] += n["partial_slabs"]
+    p[2] += n["partial_objects"]
+    p[3] += n["cpu_slabs"]
 for c in d["caches"]:
     if c["slabs"]:
-        assert per[c["name"]][0] == c["slabs"], c["name"]'
+        assert per[c["name"]][0] == c["slabs"], c["name"]
+    # Each sysfs file gives its total and its split in one reading.
+    if c["name"] in per:
+        p = per[c["name"]]
+        assert p[2] == c["partial_objects"], (c["name"], p, c)
+        assert p[3] == c["cpu_slabs"], (c["name"], p, c)'
 }
 
 @test "vmslab --watch: growth of a cache that grows, and deltas that are differences" {
@@ -239,7 +246,7 @@ assert all(c["object_size"] is None and c["alias_names"] is None for c in d["cac
 }
 
 @test "vmslab: usage errors exit 2" {
-	for args in "-s nosuch" "--top 0" "--top x" "--source=kmod" "-c 2" \
+	for args in "-s nosuch" "--top 0" "--top x" "--source=nosuch" "-c 2" \
 		    "--watch=0" "-o NOSUCH" "extra" "--slabtop -o -d 2" \
 		    "--slabtop -d 0" "--slabtop extra"; do
 		# shellcheck disable=SC2086

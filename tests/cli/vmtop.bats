@@ -251,11 +251,17 @@ def rollup_pss():
 with open(out, "w") as f:
     p = subprocess.Popen([vmtop, "-J", "--watch=0.2", "--refresh=3600", "-n", "16",
                           "-p", str(pid)], stdout=f)
-while len(samples()) < 3:
-    time.sleep(0.01)
+def until(cond, what):
+    # Not forever: vmtop may have died, the fixture may never answer.
+    end = time.time() + 30
+    while not cond():
+        assert p.poll() is None, f"vmtop exited with {p.returncode} before {what}"
+        assert time.time() < end, f"no {what} in 30 s"
+        time.sleep(0.01)
+
+until(lambda: len(samples()) >= 3, "third sample")
 os.kill(pid, signal.SIGUSR1)
-while "grown 1" not in open(f"{work}/grow").read():
-    time.sleep(0.01)
+until(lambda: "grown 1" in open(f"{work}/grow").read(), "growth")
 grown = time.time()
 oracle = rollup_pss()
 assert p.wait(timeout=30) == 0
@@ -312,7 +318,10 @@ try:
     with open(out, "w") as f:
         p = subprocess.Popen([vmtop, "-J", "--watch=0.2", f"--refresh={R}", "-n", "20",
                               "-p", str(pid)], stdout=f)
+    end = time.time() + 30
     while len(samples()) < 2:
+        assert p.poll() is None, f"vmtop exited with {p.returncode}"
+        assert time.time() < end, "no second sample in 30 s"
         time.sleep(0.01)
     procs.append(start())
     shared = time.time()

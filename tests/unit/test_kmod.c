@@ -7,7 +7,9 @@
 #include <errno.h>
 
 #include "unit.h"
+#include "vs_buddy.h"
 #include "vs_kmod.h"
+#include "vs_slab.h"
 #include "vs_source.h"
 
 /* ---- the fake kernel ------------------------------------------------ */
@@ -516,6 +518,244 @@ static void test_buddy_hostile(void **state)
 	free(f);
 }
 
+/* vmfrag's snapshot filled from the module after the procfs parsers: the
+ * module's figures replace theirs, what it lacks stays. */
+static void test_buddy_fill(void **state)
+{
+	static const char pt[] =
+		"Page block order: 9\n"
+		"Pages per block:  512\n\n"
+		"Free pages count per migrate type at order       0      1      2"
+		"      3      4      5      6      7      8      9     10 \n"
+		"Node    0, zone    DMA32, type    Unmovable      9      9      9"
+		"      9      9      9      9      9      9      9      9 \n"
+		"Node    0, zone    DMA32, type      Movable >100000      9      9"
+		"      9      9      9      9      9      9      9      9 \n\n"
+		"Number of blocks type     Unmovable      Movable \n"
+		"Node 0, zone    DMA32            3          500 \n";
+	static const char zi[] =
+		"Node 0, zone    DMA32\n"
+		"  pages free     7\n"
+		"        boost    0\n"
+		"        min      1\n"
+		"        low      2\n"
+		"        high     3\n"
+		"        promo    52\n"
+		"        spanned  9\n"
+		"        present  9\n"
+		"        managed  9\n"
+		"        cma      4\n"
+		"Node 0, zone  Movable\n"
+		"  pages free     0\n"
+		"        spanned  0\n"
+		"        present  0\n"
+		"        managed  0\n";
+	struct fake *f = new_fake();
+	struct vs_kmod *k = open_fake(f);
+	struct vs_km_buddy *km;
+	struct vs_buddy b;
+	struct vs_zone *z;
+	struct vs_err e;
+	int mov, unm;
+
+	f->zones[0].wmark_boost = 5;
+	f->zones[0].start_pfn = 4096;
+	f->zones[0].quality[2][VS_MT_MOVABLE] = VS_COUNT_LOWER_BOUND;
+	f->zones[0].free[2][VS_MT_MOVABLE] = 1;
+	assert_int_equal(vs_kmod_buddy(k, &km, &e), 0);
+	vs_buddy_init(&b);
+	assert_int_equal(vs_pagetypeinfo_parse(&b, pt, sizeof(pt) - 1, "pt",
+					       &e), 0);
+	assert_int_equal(vs_zoneinfo_parse(&b, zi, sizeof(zi) - 1, "zi", &e),
+			 0);
+	assert_int_equal(vs_buddy_from_kmod(&b, km, &e), 0);
+
+	/* Zones: the module's two, and zoneinfo's unpopulated one. */
+	assert_int_equal(b.nzones, 3);
+	z = vs_buddy_zone(&b, 0, "DMA32");
+	assert_non_null(z);
+	assert_int_equal(z->free_src, VS_SRC_KMOD);
+	assert_int_equal(z->norders, 11);
+	assert_int_equal(z->nr_free[3], 13);
+	assert_int_equal(vs_buddy_zone(&b, 0, "Movable")->free_src,
+			 VS_SRC_NONE);
+	/* Per migrate type: the module's, uncapped, with its quality. */
+	assert_int_equal(z->types_src, VS_SRC_KMOD);
+	mov = vs_buddy_type(&b, "Movable");
+	unm = vs_buddy_type(&b, "Unmovable");
+	assert_true(mov >= 0 && unm >= 0);
+	assert_int_equal(z->type_free[mov][0], 10);
+	assert_int_equal(z->type_capped[mov], 0);
+	assert_int_equal(z->type_free[mov][2], 1);
+	assert_int_equal(z->type_lower[mov], 1u << 2);
+	assert_int_equal(z->type_derived[mov], 0x7ffu & ~(1u << 2));
+	assert_int_equal(z->type_derived[unm], 0);
+	assert_int_equal(z->type_free[unm][5], 5);
+	assert_true(z->type_seen[vs_buddy_type(&b, "Isolate")]);
+	assert_int_equal(vs_buddy_type(&b, "CMA"), -1);	/* not in mtypes */
+	/* Pageblocks are pagetypeinfo's alone. */
+	assert_int_equal(z->blocks_src, VS_SRC_PAGETYPEINFO);
+	assert_int_equal(z->blocks[mov], 500);
+	assert_int_equal(b.pageblock_order, 9);
+	/* Watermarks with the boost, as zoneinfo shows them; promo and CMA
+	 * stay zoneinfo's. */
+	assert_int_equal(z->info_src, VS_SRC_KMOD);
+	assert_int_equal(z->info[VS_ZI_FREE], 100000);
+	assert_int_equal(z->info[VS_ZI_MIN], 105);
+	assert_int_equal(z->info[VS_ZI_LOW], 130);
+	assert_int_equal(z->info[VS_ZI_HIGH], 155);
+	assert_int_equal(z->info[VS_ZI_BOOST], 5);
+	assert_int_equal(z->info[VS_ZI_MANAGED], 250000);
+	assert_int_equal(z->info[VS_ZI_START_PFN], 4096);
+	assert_int_equal(z->info[VS_ZI_PROMO], 52);
+	assert_int_equal(z->info[VS_ZI_CMA], 4);
+	/* Each CPU's list, and their sum. */
+	assert_int_equal(z->pcp_src, VS_SRC_KMOD);
+	assert_int_equal(z->npcp, 2);
+	assert_int_equal(z->pcp[1].cpu, 1);
+	assert_int_equal(z->pcp[1].count, 1);
+	assert_int_equal(z->pcp[1].high, 100);
+	assert_int_equal(z->pcp[1].batch, 7);
+	assert_int_equal(z->info[VS_ZI_PCP_COUNT], 1);
+	z = vs_buddy_zone(&b, 1, "Normal");
+	assert_non_null(z);
+	assert_int_equal(z->info[VS_ZI_PCP_COUNT], 21);
+	assert_int_equal(z->info[VS_ZI_PCP_CPUS], 2);
+	assert_false(vs_zone_has(z, VS_ZI_PROMO));
+	assert_int_equal(z->blocks_src, VS_SRC_NONE);
+
+	/* Filled twice (--watch): the lists are replaced, not leaked. */
+	assert_int_equal(vs_buddy_from_kmod(&b, km, &e), 0);
+	assert_int_equal(vs_buddy_zone(&b, 1, "Normal")->npcp, 2);
+	vs_buddy_free(&b);
+
+	/* Per-CPU rows that are not where the zone says. */
+	km->zones[1].pcp_first = 3;
+	vs_buddy_init(&b);
+	assert_int_equal(vs_buddy_from_kmod(&b, km, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "per-CPU"));
+	vs_buddy_free(&b);
+	vs_km_buddy_free(km);
+	vs_kmod_close(k);
+	free(f);
+}
+
+/* vmslab's caches filled from the module: its "have" bits decide. */
+static void test_slab_fill(void **state)
+{
+	static const char si[] =
+		"slabinfo - version: 2.1\n"
+		"# name            <active_objs> <num_objs> <objsize> "
+		"<objperslab> <pagesperslab> : tunables <limit> <batchcount> "
+		"<sharedfactor> : slabdata <active_slabs> <num_slabs> "
+		"<sharedavail>\n"
+		"dentry              1      2    192   21    1 : tunables    0    0"
+		"    0 : slabdata      7      7      0\n"
+		"old-cache           5      5     32  128    1 : tunables    0    0"
+		"    0 : slabdata      1      1      0\n";
+	struct fake *f = new_fake();
+	struct vs_kmod *k = open_fake(f);
+	struct vs_slab_cache *c;
+	struct vs_km_slab *km;
+	struct vs_slabs s;
+	struct vs_err e;
+
+	/* dentry: no SLUB_DEBUG counts, no order; per-CPU figures. */
+	f->caches[1].have = VS_SLAB_HAVE_PARTIAL | VS_SLAB_HAVE_PARTIAL_OBJS |
+			    VS_SLAB_HAVE_CPU_SLABS | VS_SLAB_HAVE_CPU_PARTIAL;
+	f->caches[1].slabs = f->caches[1].objects = 0;
+	f->caches[1].total_objects = 0;
+	f->caches[1].partial_objects = 30;
+	f->caches[1].cpu_slabs = 4;
+	f->caches[1].cpu_partial_slabs_now = 2;
+	f->caches[1].cpus_with_slab = 2;
+	f->caches[1].cpus_with_partial = 1;
+	f->caches[1].refcount = -1;
+	f->caches[1].flags = 0x20000;
+	for (unsigned n = 2; n < 4; n++) {
+		f->nodes[n].slabs = f->nodes[n].objects = 0;
+		f->nodes[n].total_objects = 0;
+		f->nodes[n].partial_objects = 15;
+		f->nodes[n].cpu_slabs = 2;
+	}
+	f->caches[0].align = 8;
+	assert_int_equal(vs_kmod_slab(k, &km, &e), 0);
+	vs_slabs_init(&s);
+	assert_int_equal(vs_slabinfo_parse(&s, si, sizeof(si) - 1, "si", &e),
+			 0);
+	assert_int_equal(vs_slabs_from_kmod(&s, km, &e), 0);
+	assert_int_equal(s.n, 3);	/* dentry, old-cache, kmalloc-64 */
+
+	c = vs_slabs_find(&s, "kmalloc-64");
+	assert_non_null(c);
+	assert_int_equal(c->counts_src, VS_SRC_KMOD);
+	assert_int_equal(c->active_objs, 601);
+	assert_int_equal(c->num_objs, 64 * 11);
+	assert_int_equal(c->num_slabs, 11);
+	assert_int_equal(c->geom_src, VS_SRC_KMOD);
+	assert_int_equal(c->slot_size, 64);
+	assert_int_equal(c->pages_per_slab, 1);
+	assert_int_equal(c->attr_src, VS_SRC_KMOD);
+	assert_true(vs_slab_has(c, VS_SA_OBJECT_SIZE));
+	assert_int_equal(c->attr[VS_SA_OBJECT_SIZE], 60);
+	assert_int_equal(c->attr[VS_SA_ALIASES], 2);
+	assert_int_equal(c->attr[VS_SA_ALIGN], 8);
+	assert_int_equal(c->attr[VS_SA_HWCACHE_ALIGN], 1);
+	assert_int_equal(c->attr[VS_SA_RECLAIM_ACCOUNT], 0);
+	assert_true(vs_slab_has(c, VS_SA_PARTIAL));
+	assert_int_equal(c->attr[VS_SA_PARTIAL], 3);
+	assert_false(vs_slab_has(c, VS_SA_CPU_SLABS));
+	assert_false(vs_slab_has(c, VS_SA_OBJECTS_PARTIAL));
+	assert_false(c->have_cpu_partial_now);
+	assert_true(c->in_sysfs);
+	assert_string_equal(c->dir, ":00000");
+	assert_int_equal(c->nnodes, 2);
+	assert_int_equal(c->nodes[1].node, 1);
+	assert_int_equal(c->nodes[1].slabs, 6);
+	assert_int_equal(c->nodes[1].partial, 2);
+	assert_true(c->nodes[1].have & (1u << VS_SA_PARTIAL));
+	assert_false(c->nodes[1].have & (1u << VS_SA_CPU_SLABS));
+
+	/* dentry: slabinfo's counts go (the module could not read them:
+	 * unknown, not slabinfo's nor 0). */
+	c = vs_slabs_find(&s, "dentry");
+	assert_int_equal(c->counts_src, VS_SRC_NONE);
+	assert_int_equal(c->geom_src, VS_SRC_NONE);
+	assert_false(vs_slab_has(c, VS_SA_ORDER));
+	assert_false(vs_slab_has(c, VS_SA_SLABS));
+	assert_int_equal(c->attr[VS_SA_OBJECTS_PARTIAL], 30);
+	assert_int_equal(c->attr[VS_SA_CPU_SLABS], 4);
+	assert_int_equal(c->attr[VS_SA_ALIASES], 0);	/* a boot cache */
+	assert_int_equal(c->attr[VS_SA_RECLAIM_ACCOUNT], 1);
+	assert_true(c->have_cpu_partial_now);
+	assert_int_equal(c->cpu_partial_now, 2);
+	assert_int_equal(c->cpus_with_slab, 2);
+	assert_int_equal(c->cpus_with_partial, 1);
+	assert_int_equal(c->raw_flags, 0x20000);
+	assert_int_equal(c->flags, VS_SLAB_F_HWCACHE_ALIGN |
+			 VS_SLAB_F_RECLAIM_ACCOUNT);
+	assert_int_equal(c->refcount, -1);
+	assert_int_equal(c->nodes[0].objects_partial, 15);
+	assert_int_equal(c->nodes[0].cpu_slabs, 2);
+	assert_false(c->nodes[0].have & (1u << VS_SA_SLABS));
+	assert_true(c->nodes[0].have & (1u << VS_SA_OBJECTS_PARTIAL));
+
+	/* A cache the module did not list keeps what slabinfo said. */
+	c = vs_slabs_find(&s, "old-cache");
+	assert_int_equal(c->counts_src, VS_SRC_SLABINFO);
+	assert_false(c->km_known);
+	vs_slabs_free(&s);
+
+	/* Node rows that are not where the cache says. */
+	km->caches[1].node_count = 5;
+	vs_slabs_init(&s);
+	assert_int_equal(vs_slabs_from_kmod(&s, km, &e), -EBADMSG);
+	vs_slabs_free(&s);
+	vs_km_slab_free(km);
+	vs_kmod_close(k);
+	free(f);
+}
+
 /* ---- slab ----------------------------------------------------------- */
 
 static void test_slab(void **state)
@@ -961,6 +1201,8 @@ int main(void)
 		cmocka_unit_test(test_buddy),
 		cmocka_unit_test(test_buddy_grows_and_gives_up),
 		cmocka_unit_test(test_buddy_hostile),
+		cmocka_unit_test(test_buddy_fill),
+		cmocka_unit_test(test_slab_fill),
 		cmocka_unit_test(test_slab),
 		cmocka_unit_test(test_tlb),
 		cmocka_unit_test(test_pt_decode),

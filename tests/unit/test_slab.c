@@ -195,6 +195,12 @@ static void test_sysfs(void **state)
 	assert_int_equal(c->nnodes, 1);
 	assert_int_equal(c->nodes[0].node, 0);
 	assert_int_equal(c->nodes[0].slabs, c->attr[VS_SA_SLABS]);
+	/* objects_partial and cpu_slabs are split by node too. */
+	assert_int_equal(c->nodes[0].objects_partial, 851);
+	assert_int_equal(c->nodes[0].cpu_slabs, 13);
+	assert_true(c->nodes[0].have & (1u << VS_SA_OBJECTS_PARTIAL));
+	assert_true(c->nodes[0].have & (1u << VS_SA_CPU_SLABS));
+	assert_int_equal(c->attr_src, VS_SRC_SYSFS);
 	assert_int_equal(c->denied, 0);
 	assert_true(vs_slab_has(c, VS_SA_RECLAIM_ACCOUNT));
 	/* The counts from sysfs replace slabinfo's, marked so. */
@@ -216,6 +222,7 @@ static void test_sysfs(void **state)
 	assert_false(c->in_sysfs);
 	assert_int_equal(vs_slab_sysfs_read(c, r, VS_SA_ALL, &e), 0);
 	assert_int_equal(c->have, 0);
+	assert_int_equal(c->attr_src, VS_SRC_NONE);
 	vs_slabs_free(&s);
 
 	/* Without slabinfo: one cache per directory, named by a link. */

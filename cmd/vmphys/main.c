@@ -9,6 +9,8 @@
  *   vmphys --summary [PID]          pages by flag combination, as
  *                                   page-types does, for one process or
  *                                   all of physical memory
+ *   vmphys --walk PID [RANGE...]    each page-table entry above each page,
+ *                                   through vmscope.ko (walk.c)
  *
  * Everything is read in batches (lib/pagemap.c, lib/kpage.c); rows stream
  * in JSON, and only the summary keeps a table (one entry per distinct
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "vmphys.h"
 #include "vs_fmt.h"
 #include "vs_kpage.h"
 #include "vs_maps.h"
@@ -83,23 +86,16 @@ static const struct vs_col scols[S__COUNT] = {
 
 /* ---- options ---------------------------------------------------------- */
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_LIST_COLUMNS, OPT_RAW, OPT_SYSROOT };
-
 static const struct option longopts[] = {
 	{ "runs", no_argument, NULL, 'l' },
 	{ "pfn", no_argument, NULL, 'P' },
 	{ "summary", no_argument, NULL, 's' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
-	{ "bytes", no_argument, NULL, 'b' },
-	{ "raw", no_argument, NULL, OPT_RAW },
+	{ "walk", no_argument, NULL, 'w' },
+	CMD_LONGOPTS_TABLE,
+	{ "raw", no_argument, NULL, CMD_OPT_RAW },
 	{ "noheadings", no_argument, NULL, 'n' },
-	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+	{ "sysroot", required_argument, NULL, CMD_OPT_SYSROOT },
+	CMD_LONGOPTS_END,
 };
 
 static noreturn void usage(void)
@@ -107,15 +103,20 @@ static noreturn void usage(void)
 	printf("Usage:\n"
 	       " %s [options] PID ADDR[-END|+LEN]...\n"
 	       " %s [options] --pfn PFN[-END|+COUNT]...\n"
-	       " %s [options] --summary [PID]\n\n"
+	       " %s [options] --summary [PID]\n"
+	       " %s [options] --walk PID [ADDR[-END|+LEN]...]\n\n"
 	       "Show the physical pages behind virtual addresses: frame, map count,\n"
-	       "NUMA node, pagemap bits and kernel page flags.\n\n"
+	       "NUMA node, pagemap bits and kernel page flags; with --walk, the entry of\n"
+	       "every page-table level above each page.\n\n"
 	       "Options:\n"
 	       " -l, --runs                 one row per run of physically contiguous pages\n"
 	       "                            with the same flags, not one per page\n"
 	       " -P, --pfn                  the arguments are physical frame numbers\n"
 	       " -s, --summary              pages by combination of flags (as page-types)\n"
 	       "                            for process PID, or for all physical memory\n"
+	       " -w, --walk                 each page-table entry, PGD to PTE, raw and\n"
+	       "                            decoded, and the page-table pages (vmscope.ko;\n"
+	       "                            no range: the whole address space)\n"
 	       " -J, --json                 JSON output\n"
 	       " -o, --output=LIST          these columns (see --list-columns)\n"
 	       "     --output-all           every column\n"
@@ -128,13 +129,17 @@ static noreturn void usage(void)
 	       " -V, --version              show the version and exit\n\n"
 	       "ADDR and END are hexadecimal (END is excluded); LEN and COUNT take\n"
 	       "K, M or G. Exit status: 0 success, 1 failure or an unmapped range,\n"
-	       "2 usage error, 3 unsupported by the kernel, 4 permission denied,\n"
-	       "42 the process was not found. See vmphys(1).\n",
-	       cmd_name(), cmd_name(), cmd_name());
+	       "2 usage error, 3 unsupported by the kernel (--walk: vmscope.ko is not\n"
+	       "loaded), 4 permission denied, 42 the process was not found.\n"
+	       "See vmphys(1).\n",
+	       cmd_name(), cmd_name(), cmd_name(), cmd_name());
 	exit(VS_EXIT_OK);
 }
 
 /* ---- the run ---------------------------------------------------------- */
+
+/* Room for the columns of any view, -o repeating some. */
+#define SEL_MAX (C__COUNT * 2)
 
 struct ctx {
 	struct vs_root *root;
@@ -143,7 +148,7 @@ struct ctx {
 	struct vs_numa *numa;		/* NULL: no node information */
 	size_t page_size;
 	bool runs;			/* -l */
-	int sel[C__COUNT * 2];		/* chosen columns */
+	int sel[SEL_MAX];		/* chosen columns */
 	size_t nsel;
 	struct vs_table *t;
 	struct cmd_status status;
@@ -781,32 +786,12 @@ static int summary_pid(struct ctx *c, pid_t pid, struct histo *h)
 
 /* ---- main ------------------------------------------------------------- */
 
-static void choose_cols(struct ctx *c, const struct vs_col *cs, size_t n,
-			const int *def, size_t ndef, const char *spec,
-			bool all)
-{
-	struct vs_err e;
-
-	if (all) {
-		c->nsel = n;
-		for (size_t i = 0; i < n; i++)
-			c->sel[i] = (int)i;
-	} else if (!spec) {
-		c->nsel = ndef;
-		memcpy(c->sel, def, ndef * sizeof(int));
-	} else if (vs_cols_parse(cs, n, spec, def, ndef, c->sel,
-				 sizeof(c->sel) / sizeof(*c->sel), &c->nsel,
-				 &e) < 0) {
-		cmd_usage_error("%s", e.msg);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static struct ctx c;
-	const char *outspec = NULL, *sysroot = NULL;
-	bool pfn = false, summary = false, list_cols = false, all = false;
-	bool raw = false, json = false, bytes = false, noheadings = false;
+	struct cmd_outopts oo = { 0 };
+	bool pfn = false, summary = false, walk = false;
+	struct vs_kmod *kmod = NULL;
 	uint64_t (*ranges)[2] = NULL;
 	size_t nranges = 0;
 	pid_t pid = 0;
@@ -814,42 +799,46 @@ int main(int argc, char **argv)
 	int opt;
 
 	cmd_init("vmphys");
-	while ((opt = getopt_long(argc, argv, "lPsJo:bnhV", longopts,
+	while ((opt = getopt_long(argc, argv, "lPswJo:bnhV", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'l': c.runs = true; break;
 		case 'P': pfn = true; break;
 		case 's': summary = true; break;
-		case 'J': json = true; break;
-		case 'o': outspec = optarg; break;
-		case OPT_OUTPUT_ALL: all = true; break;
-		case OPT_LIST_COLUMNS: list_cols = true; break;
-		case 'b': bytes = true; break;
-		case OPT_RAW: raw = true; break;
-		case 'n': noheadings = true; break;
-		case OPT_SYSROOT: sysroot = optarg; break;
+		case 'w': walk = true; break;
 		case 'h': usage();
-		case 'V': cmd_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				cmd_name());
-			return VS_EXIT_USAGE;
+		default: cmd_outopts_parse(&oo, opt, optarg);
 		}
 	}
-	vs_out_init(&c.out, stdout, json ? VS_OUT_JSON :
-		    raw ? VS_OUT_RAW : VS_OUT_TEXT);
-	c.out.bytes = bytes;
-	c.out.noheadings = noheadings;
-	if (list_cols)
+	cmd_outopts_done(&oo, &c.out);
+	if (oo.list_cols)
 		return summary ? cmd_list_columns(scols, S__COUNT, c.out.fmt) :
-				 cmd_list_columns(cols, C__COUNT, c.out.fmt);
+		       walk ? cmd_list_columns(walk_cols, walk_ncols, c.out.fmt) :
+			      cmd_list_columns(cols, C__COUNT, c.out.fmt);
 	if (pfn && summary)
 		cmd_usage_error("--pfn and --summary cannot be used together");
-	if (summary && c.runs)
-		cmd_usage_error("--runs lists pages; --summary has none");
+	if (walk && (pfn || summary))
+		cmd_usage_error("--walk cannot be used with --%s",
+				pfn ? "pfn" : "summary");
+	if ((summary || walk) && c.runs)
+		cmd_usage_error("--runs lists pages; --%s has none",
+				summary ? "summary" : "walk");
 
 	/* Arguments. */
-	if (summary) {
+	if (walk) {
+		if (optind >= argc)
+			cmd_usage_error("no process id given");
+		pid = parse_pid(argv[optind]);
+		if (argc - optind > 1) {
+			ranges = calloc((size_t)(argc - optind - 1),
+					sizeof(*ranges));
+			if (!ranges)
+				cmd_die(VS_EXIT_FAILURE, "out of memory");
+		}
+		for (int i = optind + 1; i < argc; i++, nranges++)
+			parse_range(argv[i], false, &ranges[nranges][0],
+				    &ranges[nranges][1]);
+	} else if (summary) {
 		if (argc - optind > 1)
 			cmd_usage_error("--summary takes at most one process id");
 		if (optind < argc)
@@ -876,11 +865,18 @@ int main(int argc, char **argv)
 
 	/* Columns. */
 	c.page_size = vs_page_size();
-	if (summary) {
+	if (walk) {
+		int def[64];
+		size_t ndef = walk_default_cols(oo.json, def);
+
+		c.nsel = cmd_outopts_cols(&oo, walk_cols, walk_ncols, def, ndef,
+					  c.sel, SEL_MAX);
+	} else if (summary) {
 		static const int def[] = { S_KPAGEFLAGS, S_PAGES, S_SIZE,
 					   S_FLAGS, S_FLAG_NAMES };
 
-		choose_cols(&c, scols, S__COUNT, def, 5, outspec, all);
+		c.nsel = cmd_outopts_cols(&oo, scols, S__COUNT, def, 5,
+					  c.sel, SEL_MAX);
 	} else {
 		static const int pdef[] = { C_ADDRESS, C_PAGES, C_PFN, C_PHYS,
 			C_MAPCOUNT, C_NODE, C_PAGEMAP, C_FLAGS, C_FLAG_NAMES };
@@ -896,14 +892,27 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nsrc; i++)
 			if (src[i] != C_PAGES || c.runs)
 				def[ndef++] = src[i];
-		choose_cols(&c, cols, C__COUNT, def, ndef, outspec, all);
+		c.nsel = cmd_outopts_cols(&oo, cols, C__COUNT, def, ndef,
+					  c.sel, SEL_MAX);
 	}
 
-	if (vs_root_new(sysroot, &c.root, &e) < 0) {
+	if (vs_root_new(oo.sysroot, &c.root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
-	if (vs_kpage_open(c.root, VS_KPAGE_FLAGS | VS_KPAGE_COUNT, &c.kp,
+	if (walk) {
+		int st = VS_EXIT_FAILURE;
+
+		if (!vs_root_is_live(c.root))
+			cmd_usage_error("--walk reads the running kernel's page "
+					"tables, not --sysroot");
+		kmod = walk_open(c.root, &st);
+		if (!kmod) {
+			free(ranges);
+			vs_root_unref(c.root);
+			return st;
+		}
+	} else if (vs_kpage_open(c.root, VS_KPAGE_FLAGS | VS_KPAGE_COUNT, &c.kp,
 			  &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
@@ -911,7 +920,7 @@ int main(int argc, char **argv)
 	if (vs_numa_open(c.root, c.page_size, &c.numa, NULL) < 0)
 		c.numa = NULL;
 
-	if (json) {
+	if (oo.json) {
 		vs_json_obj_begin(&c.out.json, NULL);
 		vs_json_obj_begin(&c.out.json, "vmphys");
 		if (pid)
@@ -919,7 +928,13 @@ int main(int argc, char **argv)
 		else
 			vs_json_null(&c.out.json, "pid");
 	}
-	if (summary) {
+	if (walk) {
+		cmd_signals_init();
+		cmd_status_add(&c.status, walk_run(kmod, &c.out, c.root, pid,
+						   (const uint64_t (*)[2])ranges,
+						   nranges, c.sel, c.nsel));
+		vs_kmod_close(kmod);
+	} else if (summary) {
 		struct histo h = { 0 };
 
 		if (pid) {
@@ -948,7 +963,7 @@ int main(int argc, char **argv)
 		if (vs_table_end(c.t) < 0)
 			cmd_status_add(&c.status, VS_EXIT_FAILURE);
 	}
-	if (json) {
+	if (oo.json) {
 		int r;
 
 		vs_json_obj_end(&c.out.json);
@@ -968,5 +983,7 @@ int main(int argc, char **argv)
 	vs_numa_close(c.numa);
 	vs_kpage_close(c.kp);
 	vs_root_unref(c.root);
+	if (cmd_interrupted())
+		cmd_exit_signal();
 	return c.status.status;
 }
