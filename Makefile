@@ -127,7 +127,8 @@ unit-build: $(addprefix $(B)/unit/,$(UNIT_TESTS))
 
 # The VM suite's guest program (tests/vm): static, so the guest needs no
 # libraries for it.
-$(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c $(B)/lib/libvmscope.a
+$(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c tests/vm/src/procfs.h tests/vm/src/tap.h \
+		$(B)/lib/libvmscope.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< \
@@ -135,7 +136,7 @@ $(B)/vm/kmodcheck: tests/vm/src/kmodcheck.c $(B)/lib/libvmscope.a
 
 # The VM suite's check of the commands' figures from the module: it runs
 # the commands and reads procfs itself, sharing no code with the library.
-$(B)/vm/cmdcheck: tests/vm/src/cmdcheck.c tests/vm/src/procfs.h
+$(B)/vm/cmdcheck: tests/vm/src/cmdcheck.c tests/vm/src/procfs.h tests/vm/src/tap.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -static -o $@ $< -lpthread

@@ -50,43 +50,10 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "tap.h"
 
 #define TRIES 12		/* attempts at a drifting comparison */
 #define SLAB_TRIES 24		/* ... of ~150 caches' partial slabs */
-
-/* ---- TAP ------------------------------------------------------------ */
-
-static int failures;
-
-static bool tap(bool pass, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static bool tap(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - ", pass ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!pass)
-		failures++;
-	return pass;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 /* Each line of @text as a diagnostic (at most @max lines). */
 static void diag_text(const char *text, int max)
@@ -659,7 +626,7 @@ static int cmd_nomodule(void)
 			diag_text(r.err, 5);
 		run_free(&r);
 	}
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- frag ----------------------------------------------------------- */
@@ -1119,7 +1086,7 @@ static int cmd_frag(bool small_budget)
 		 "on) equal /proc/zoneinfo read the same before and after "
 		 "(%d attempts)", lists, t))
 		diag("%s", wp[0] ? wp : wz);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- slab ----------------------------------------------------------- */
@@ -1329,7 +1296,7 @@ static int cmd_slab(void)
 	free(done);
 	free(ndone);
 	free(stable);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- walk ----------------------------------------------------------- */
@@ -1612,7 +1579,7 @@ static int cmd_walk(pid_t pid)
 		 "decoded here; page tables equal VmPTE (%d attempts)",
 		 (int)pid, pages, (int)pid, bits, t - 1))
 		diag("%s", why);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- tlb ------------------------------------------------------------ */
@@ -1847,7 +1814,7 @@ static int cmd_tlb(void)
 		diag("%s", why[0] ? why : "nothing was traced");
 	jfree(&doc);
 	run_free(&r);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 static double now(void)

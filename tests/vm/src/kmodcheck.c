@@ -49,49 +49,11 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "tap.h"
 #include "vs_kmod.h"
 
 _Static_assert(PROC_ORDERS >= VS_KMOD_ORDERS,
 	       "procfs.h's rows hold every order");
-
-/* ---- TAP ------------------------------------------------------------ */
-
-static int failures;
-
-static void vtap(bool pass, const char *fmt, va_list ap)
-{
-	printf("%s - ", pass ? "ok" : "not ok");
-	vprintf(fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!pass)
-		failures++;
-}
-
-static bool tap(bool pass, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static bool tap(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vtap(pass, fmt, ap);
-	va_end(ap);
-	return pass;
-}
-
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
 
 static void diag_err(const struct vs_err *e)
 {
@@ -230,7 +192,7 @@ static int cmd_info(bool quiet)
 	tap(in->features & VS_KMOD_F_TLB_TRACE,
 	    "INFO: tlb:tlb_flush is being counted");
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 static int cmd_nomodule(void)
@@ -249,7 +211,7 @@ static int cmd_nomodule(void)
 	tap(strlen(vs_kmod_adds(VS_KMOD_VIEW_BUDDY)) > 20 &&
 	    strlen(vs_kmod_adds(VS_KMOD_VIEW_WALK)) > 20,
 	    "the library says what loading the module adds");
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- buddy ---------------------------------------------------------- */
@@ -614,7 +576,7 @@ static int cmd_buddy(bool small_budget)
 		diag("%s", b ? why : e.msg);
 	vs_km_buddy_free(b);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- slab ----------------------------------------------------------- */
@@ -824,7 +786,7 @@ static int cmd_slab(void)
 	free(done);
 	vs_km_slab_free(s);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- walk: collecting and comparing --------------------------------- */
@@ -1092,7 +1054,7 @@ static int cmd_walk(pid_t pid)
 	free(l.v);
 	free(one.v);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- features: prepared pages --------------------------------------- */
@@ -1211,17 +1173,8 @@ static uint64_t pagemap_raw(pid_t pid, const void *addr)
 
 static uint64_t pagemap_pfn(pid_t pid, const void *addr)
 {
-	char path[64];
-	uint64_t pm = 0;
-	int fd;
+	uint64_t pm = pagemap_raw(pid, addr);
 
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (pread(fd, &pm, 8, (off_t)((uintptr_t)addr / 4096 * 8)) != 8)
-			pm = 0;
-		close(fd);
-	}
 	return pm & PM_PRESENT ? pm & PM_PFN_MASK : UINT64_MAX;
 }
 
@@ -1346,7 +1299,7 @@ static int cmd_features(void)
 	waitpid(pid, &st, 0);
 	free(l.v);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- tlb ------------------------------------------------------------ */
@@ -1593,7 +1546,7 @@ static int cmd_tlb(void)
 	}
 	free(l.v);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- bad arguments -------------------------------------------------- */
@@ -1796,7 +1749,7 @@ static int cmd_badargs(void)
 	close(fd);
 	free(l.v);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- permissions ---------------------------------------------------- */
@@ -1883,7 +1836,7 @@ static int cmd_perms(void)
 	    strerror(r));
 	r = in_child(try_library_nobody);
 	tap(r == 0, "the library tells user nobody that root is needed");
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 /* ---- walks racing with fork, exit, munmap --------------------------- */
@@ -1999,7 +1952,7 @@ static int cmd_forkwalk(int rounds)
 	}
 	free(l.v);
 	vs_kmod_close(k);
-	return failures ? 1 : 0;
+	return tap_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
