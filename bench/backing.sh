@@ -20,6 +20,7 @@
 # the medians of one run, not figures across runs.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 mib=${1:-2048}
 [ "$(id -u)" -eq 0 ] || { echo "backing.sh: run as root (PFNs are hidden otherwise)" >&2; exit 1; }
 scripts/install-deps.sh bench >/dev/null
@@ -47,19 +48,10 @@ rss_kib=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status)
 cmds=("$pt -p $pid" "build/bench/rawread $pid" "build/bin/vmmap --backing $pid")
 hyperfine -N -w 3 -r 30 --output=null --export-json "$out.json" "${cmds[@]}" >/dev/null 2>&1
 
-peak() {
-	local max=0 k
-	for _ in 1 2 3 4 5; do
-		k=$( { /usr/bin/time -f '%M' $1 >/dev/null; } 2>&1 | tail -1)
-		[ "$k" -gt "$max" ] && max=$k
-	done
-	echo "$max"
-}
-rsslist=()
-for c in "${cmds[@]}"; do rsslist+=("$(peak "$c")"); done
+peak_rss_all "${cmds[@]}"
 start --span 16384
 big=$started
-bigpeak=$(peak "build/bin/vmmap --backing $big")
+bigpeak=$(peak_rss "build/bin/vmmap --backing $big")
 
 echo "vmmap --backing benchmark: $(nproc) cores, kernel $(uname -r)"
 echo "process: $mib MiB touched, RSS $((rss_kib / 1024)) MiB"

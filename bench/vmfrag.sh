@@ -11,6 +11,7 @@
 # kernel's own are in debugfs, root only, and need debugfs mounted).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 scripts/install-deps.sh bench >/dev/null
 make -s all >/dev/null
 out=$(mktemp)
@@ -21,17 +22,7 @@ cmds=("cat /proc/buddyinfo /proc/pagetypeinfo"
       "build/bin/vmfrag" "build/bin/vmfrag -t" "build/bin/vmfrag -J")
 hyperfine -N -w 5 -r "${RUNS:-30}" --output=null --export-json "$out" "${cmds[@]}" >/dev/null 2>&1
 
-rss() {
-	local max=0 k
-	for _ in 1 2 3 4 5; do
-		/usr/bin/time -o "$out.rss" -f '%M' $1 >/dev/null 2>&1 || true
-		k=$(tail -1 "$out.rss")
-		[ "$k" -gt "$max" ] && max=$k
-	done
-	echo "$max"
-}
-rsslist=()
-for c in "${cmds[@]}"; do rsslist+=("$(rss "$c")"); done
+peak_rss_all "${cmds[@]}"
 
 echo "vmfrag benchmark: $(nproc) cores, kernel $(uname -r), $(grep -c . /proc/buddyinfo) zones"
 /usr/bin/python3 - "$out" "${rsslist[@]}" <<'PY'

@@ -11,6 +11,7 @@
 # -X within 1.3x of cat, peak RSS under 8 MiB whatever the process size.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-30000}
 scripts/install-deps.sh bench >/dev/null
 make -s all >/dev/null
@@ -29,16 +30,7 @@ cmds=("cat /proc/$pid/smaps" "pmap -x $pid" "pmap -X $pid"
       "build/bin/vmmap --json $pid")
 hyperfine -N -w 3 -r 20 --output=null --export-json "$out.json" "${cmds[@]}" >/dev/null 2>&1
 
-rss() {
-	local max=0 k
-	for _ in 1 2 3 4 5; do
-		k=$( { /usr/bin/time -f '%M' $1 >/dev/null; } 2>&1 | tail -1)
-		[ "$k" -gt "$max" ] && max=$k
-	done
-	echo "$max"
-}
-rsslist=()
-for c in "${cmds[@]}"; do rsslist+=("$(rss "$c")"); done
+peak_rss_all "${cmds[@]}"
 
 echo "vmmap benchmark: $(nproc) cores, kernel $(uname -r)"
 echo "process: $maps mappings, smaps $((bytes / 1024)) KiB"

@@ -14,6 +14,7 @@
 # of each (GNU time, largest of 5 runs).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 scripts/install-deps.sh bench >/dev/null
 make -s all >/dev/null
 out=$(mktemp)
@@ -40,17 +41,7 @@ names=("cat /proc/slabinfo" "cat object_size of $ncaches caches"
 hyperfine -N -w 5 -r "${RUNS:-30}" --output=null --export-json "$out" "${cmds[@]}" >"$out.log" 2>&1 ||
 	{ tail -5 "$out.log" >&2; exit 1; }
 
-rss() {
-	local max=0 k
-	for _ in 1 2 3 4 5; do
-		/usr/bin/time -o "$out.rss" -f '%M' $1 >/dev/null 2>&1 || true
-		k=$(tail -1 "$out.rss")
-		[ "$k" -gt "$max" ] && max=$k
-	done
-	echo "$max"
-}
-rsslist=()
-for c in "${cmds[@]}"; do rsslist+=("$(rss "$c")"); done
+peak_rss_all "${cmds[@]}"
 
 echo "vmslab benchmark: $(nproc) cores, kernel $(uname -r), $(($(wc -l < /proc/slabinfo) - 2)) caches"
 /usr/bin/python3 - "$out" "${rsslist[@]}" -- "${names[@]}" <<'PY'

@@ -11,6 +11,7 @@
 # what they are told to; their cost is the trace, which the kernel pays.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-30000}
 scripts/install-deps.sh bench >/dev/null
 make -s all >/dev/null
@@ -25,17 +26,7 @@ cmds=("cat /proc/interrupts" "build/bin/vmtlb" "cat /proc/$pid/smaps"
       "build/bin/vmtlb $pid" "build/bin/vmtlb -J $pid")
 hyperfine -N -w 3 -r "${RUNS:-20}" --output=null --export-json "$out" "${cmds[@]}" >/dev/null 2>&1
 
-rss() {
-	local max=0 k
-	for _ in 1 2 3 4 5; do
-		/usr/bin/time -o "$out.rss" -f '%M' $1 >/dev/null 2>&1 || true
-		k=$(tail -1 "$out.rss")
-		[ "$k" -gt "$max" ] && max=$k
-	done
-	echo "$max"
-}
-rsslist=()
-for c in "${cmds[@]}"; do rsslist+=("$(rss "$c")"); done
+peak_rss_all "${cmds[@]}"
 
 echo "vmtlb benchmark: $(nproc) cores, kernel $(uname -r), process of $(wc -l < /proc/$pid/maps) mappings"
 /usr/bin/python3 - "$out" "$pid" "${rsslist[@]}" <<'PY'
