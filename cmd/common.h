@@ -150,9 +150,9 @@ struct cmd_outopts {
 };
 
 /* Take option @c of getopt_long (with @arg) if it is -J, -o, -b, -r, -n,
- * -w, -c or one of the CMD_OPT_* above; -h and -V print and exit. Any
- * other, getopt's '?' among them, points to --help and exits with
- * VS_EXIT_USAGE. */
+ * -w, -c or one of the CMD_OPT_* above; -V prints the version and exits
+ * (-h is each command's own usage(), taken before). Any other, getopt's
+ * '?' among them, points to --help and exits with VS_EXIT_USAGE. */
 void cmd_outopts_parse(struct cmd_outopts *o, int c, const char *arg);
 
 /* After the options: -o with --output-all and --count without --watch
