@@ -79,3 +79,25 @@ page_types() {
 	fi
 	PAGE_TYPES=$pt
 }
+
+# zero_reading FILE: from physread's lines in FILE (one page each, in
+# address order), "ZERO ANON RUNS FRAMES": pages kpageflags marks as the
+# zero page (KPF_ZERO_PAGE, bit 24), as anonymous (KPF_ANON, bit 12), runs
+# of consecutive frames, and distinct frames. The test's own reading, to
+# hold vmmap -B and vmphys against, whatever the kernel maps on a read
+# fault (some hypervisors, e.g. PVM with pvm_no_zero_page=1, give each
+# read fault a frame of its own).
+zero_reading() {
+	"$PY" - "$1" <<'PY'
+import json, sys
+pages = [json.loads(l) for l in open(sys.argv[1])]
+zero = sum(1 for p in pages if p["flags"] is not None and p["flags"] >> 24 & 1)
+anon = sum(1 for p in pages if p["flags"] is not None and p["flags"] >> 12 & 1)
+runs, prev = 0, None
+for p in pages:
+    if p["pfn"] and not (prev and p["pfn"] == prev + 1):
+        runs += 1
+    prev = p["pfn"]
+print(zero, anon, runs, len({p["pfn"] for p in pages if p["pfn"]}))
+PY
+}
