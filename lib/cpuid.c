@@ -116,8 +116,20 @@ bool vs_cpuid_get(const struct vs_cpuid *c, uint32_t leaf, uint32_t sub,
 	if (c->live) {
 		unsigned a, b, cc, d;
 
-		if (!__get_cpuid_count(leaf, sub, &a, &b, &cc, &d))
+		if ((leaf & 0xf0000000u) == 0x40000000u) {
+			/* The hypervisor's range has no maximum that
+			 * __get_cpuid_count knows: only with the
+			 * hypervisor bit, and below the signature's EAX. */
+			__cpuid(1, a, b, cc, d);
+			if (!(cc & (1u << 31)))
+				return false;
+			__cpuid(leaf & 0xffffff00u, a, b, cc, d);
+			if (leaf > a)
+				return false;
+			__cpuid_count(leaf, sub, a, b, cc, d);
+		} else if (!__get_cpuid_count(leaf, sub, &a, &b, &cc, &d)) {
 			return false;
+		}
 		out->eax = a;
 		out->ebx = b;
 		out->ecx = cc;
@@ -437,6 +449,88 @@ unsigned vs_tlb_data_levels(const struct vs_tlbinfo *t)
 		if (t->tlb[i].kind != VS_TLB_INSTR && t->tlb[i].level > max)
 			max = t->tlb[i].level;
 	return max;
+}
+
+/* ---- the hypervisor -------------------------------------------------- */
+
+const char *vs_hypervisor_name(const char *signature)
+{
+	/* Signatures as the hypervisors document them. */
+	static const struct { const char *sig, *name; } known[] = {
+		{ "KVMKVMKVM", "KVM" },
+		{ "Microsoft Hv", "Hyper-V" },
+		{ "VMwareVMware", "VMware" },
+		{ "XenVMMXenVMM", "Xen" },
+		{ "TCGTCGTCGTCG", "QEMU TCG" },
+		{ "bhyve bhyve ", "bhyve" },
+		{ "VBoxVBoxVBox", "VirtualBox" },
+		{ "ACRNACRNACRN", "ACRN" },
+		{ "Jailhouse", "Jailhouse" },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (!strcmp(signature, known[i].sig))
+			return known[i].name;
+	return NULL;
+}
+
+int vs_cpuid_hypervisor(const struct vs_cpuid *c, struct vs_hypervisor *h)
+{
+	struct vs_cpuid_regs r;
+
+	memset(h, 0, sizeof(*h));
+	if (vs_cpuid_get(c, 1, 0, &r))
+		h->present = r.ecx & (1u << 31);
+	if (h->present && vs_cpuid_get(c, 0x40000000, 0, &r) &&
+	    (r.ebx || r.ecx || r.edx)) {
+		h->has_leaf = true;
+		h->max_leaf = r.eax;
+		memcpy(h->signature, &r.ebx, 4);
+		memcpy(h->signature + 4, &r.ecx, 4);
+		memcpy(h->signature + 8, &r.edx, 4);
+		h->signature[12] = '\0';
+		/* Unprintable bytes would garble messages and JSON. */
+		for (int i = 0; i < 12 && h->signature[i]; i++)
+			if (h->signature[i] < 0x20 || h->signature[i] > 0x7e)
+				h->signature[i] = '?';
+		h->name = vs_hypervisor_name(h->signature);
+	}
+	return 0;
+}
+
+int vs_cpuinfo_flag(const struct vs_root *r, const char *flag,
+		    struct vs_err *e)
+{
+	char *text, *p, *end;
+	size_t len;
+	int ret = vs_root_read_alloc(r, "/proc/cpuinfo", 64u << 20, &text,
+				     &len, e);
+
+	if (ret < 0)
+		return ret;
+	end = strstr(text, "\n\n");
+	if (end)
+		*end = '\0';
+	p = strstr(text, "\nflags");
+	if (!p) {
+		free(text);
+		return vs_err_set(e, ENOENT, "'/proc/cpuinfo' has no 'flags'");
+	}
+	end = strchr(p + 1, '\n');
+	if (end)
+		*end = '\0';
+	ret = 0;
+	p = strchr(p, ':');
+	if (p) {
+		char *t;
+
+		p++;
+		while ((t = vs_tok(&p)))
+			if (!strcmp(t, flag))
+				ret = 1;
+	}
+	free(text);
+	return ret;
 }
 
 int vs_cpuinfo_tlb_size(const struct vs_root *r, uint64_t *pages,

@@ -212,6 +212,16 @@ int vs_trace_start_opts(const struct vs_trace_spec *specs, size_t n,
 	r = find_tracefs(&t->mountpoint, e);
 	if (r < 0)
 		goto fail;
+	/* tracefs is often mode 0700: without access every event looks
+	 * missing, which is not what the user must hear. */
+	if (access(tracing_dir(), R_OK | X_OK) < 0 &&
+	    (errno == EACCES || errno == EPERM)) {
+		r = vs_err_set(e, EACCES, "cannot read tracefs '%s': "
+			       "permission denied", tracing_dir());
+		vs_err_hint(e, "tracing needs root (or CAP_SYS_ADMIN and "
+			       "access to tracefs)");
+		goto fail;
+	}
 	vs_trace_remove_stale();
 
 	/* The events must exist in this kernel: load their formats. */

@@ -8,6 +8,7 @@
  * run them on values recorded from real CPUs; the reader takes them from
  * the cpuid instruction, or from a dump recorded with a fixture tree
  * (ROOT/vmscope/cpuid: "LEAF SUBLEAF EAX EBX ECX EDX" in hex per line).
+ * It also tells whether the CPU is a hypervisor's, and whose.
  */
 #ifndef VS_CPUID_H
 #define VS_CPUID_H
@@ -115,6 +116,32 @@ unsigned vs_tlb_data_entries(const struct vs_tlbinfo *t, unsigned level,
 
 /* The highest level with a data (or unified) TLB. */
 unsigned vs_tlb_data_levels(const struct vs_tlbinfo *t);
+
+/* ---- the hypervisor ---------------------------------------------------- */
+
+/* What cpuid says of a hypervisor: the "hypervisor present" bit (leaf 1,
+ * ECX bit 31) and the vendor signature of leaf 0x40000000 (EBX, ECX, EDX).
+ * The cpuid of user space may show another layer than the kernel's: a
+ * paravirtual guest kernel (PVM) runs its user space on the outer
+ * hypervisor's CPU. */
+struct vs_hypervisor {
+	bool present;		/* leaf 1 ECX bit 31 */
+	bool has_leaf;		/* leaf 0x40000000 was read */
+	uint32_t max_leaf;	/* its EAX */
+	char signature[13];	/* "KVMKVMKVM", "Microsoft Hv", ... */
+	const char *name;	/* "KVM", "Hyper-V", ...; NULL if unknown */
+};
+
+/* Fill @h from @c. Returns 0; the leaves a dump lacks leave fields unset. */
+int vs_cpuid_hypervisor(const struct vs_cpuid *c, struct vs_hypervisor *h);
+
+/* The name of a leaf 0x40000000 signature, or NULL when unknown. */
+const char *vs_hypervisor_name(const char *signature);
+
+/* Whether the first CPU of /proc/cpuinfo has "flags" @flag: 1 or 0, or a
+ * negative errno (-ENOENT: no flags line). */
+int vs_cpuinfo_flag(const struct vs_root *r, const char *flag,
+		    struct vs_err *e);
 
 /* /proc/cpuinfo's "TLB size" for the first CPU ("2560 4K pages" is 2560),
  * -ENOENT when the kernel does not print it. */

@@ -293,6 +293,12 @@ static int since_boot(const struct opts *o, struct vs_root *root)
 	}
 	if (out->fmt != VS_OUT_JSON)
 		fputs(" (-d SECONDS measures the rate now)\n", out->f);
+	{
+		struct ipi_causes ic;
+
+		ipi_causes_read(root, q.ncpus, &ic);
+		ipi_causes_show(o, &ic, total, false, 0);
+	}
 	if (vs_table_new(out, "cpus", cols, 3, sel, 3, &t, &e) == 0) {
 		for (unsigned i = 0; i < row->n && i < q.ncpus; i++) {
 			vs_table_row(t);
@@ -491,6 +497,7 @@ int main(int argc, char **argv)
 			free(o.pids);
 			return st;
 		}
+		cmd_status_add(&status, st);
 	}
 	for (uint64_t n = 1; ; n++) {
 		int st;

@@ -259,6 +259,10 @@ struct measure *measure_start(const struct opts *o, struct vs_root *root,
 			cmd_warn("tlb:tlb_flush not traced: %s", e.msg);
 			if (e.hint[0])
 				fprintf(stderr, "hint: %s\n", e.hint);
+			/* The rest is shown; the exit status says that
+			 * what was asked for was refused. */
+			if (r == -EACCES || r == -EPERM)
+				*status = VS_EXIT_PERMISSION;
 		} else if (vs_trace_mounted_here(m->trace)) {
 			cmd_warn("mounted tracefs at /sys/kernel/tracing");
 		}
@@ -310,8 +314,9 @@ static const char *reason_name(const struct measure *m, unsigned k)
 	return m->reason_name[k][0] ? m->reason_name[k] : fallback[k];
 }
 
-static void shootdowns(const struct opts *o, struct measure *m,
-		       const struct vs_irqs *irq1, double secs)
+static void shootdowns(const struct opts *o, struct vs_root *root,
+		       struct measure *m, const struct vs_irqs *irq1,
+		       double secs)
 {
 	static const struct vs_col cols[] = {
 		{ "CPU", "cpu", VS_COL_NUM, 0, VS_COLF_RIGHT, "CPU" },
@@ -344,6 +349,13 @@ static void shootdowns(const struct opts *o, struct measure *m,
 	}
 	vs_out_u64(out, "delta", NULL, total);
 	vs_out_double(out, "rate", NULL, secs > 0 ? (double)total / secs : 0, 1);
+	{
+		struct ipi_causes ic;
+
+		ipi_causes_read(root, irq1->ncpus, &ic);
+		ipi_causes_show(o, &ic, total, m->trace != NULL,
+				m->events[4]);	/* remote IPI send */
+	}
 	if (vs_table_new(out, "cpus", cols, 5, sel, 5, &t, &e) < 0) {
 		cmd_warn_err(&e);
 		return;
@@ -639,7 +651,7 @@ int measure_interval(const struct opts *o, struct vs_root *root,
 	}
 	if (o->out->fmt == VS_OUT_JSON)
 		vs_json_double(&o->out->json, "duration", secs, 3);
-	shootdowns(o, m, &irq1, secs);
+	shootdowns(o, root, m, &irq1, secs);
 	tlb_flush(o, root, m, secs);
 	hardware(o, m, secs);
 	state_show(o, km1, m->km0, secs);

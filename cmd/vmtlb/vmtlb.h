@@ -4,7 +4,8 @@
  * geometry (cpuid) and its reach. measure.c measures over a duration:
  * TLB shootdown interrupts per CPU (/proc/interrupts), the tlb:tlb_flush
  * tracepoint by reason, CPU and process (a private tracefs instance,
- * removed on every exit path), and hardware TLB misses (perf). process.c
+ * removed on every exit path), and hardware TLB misses (perf); ipi.c says
+ * why remote flushes may raise no TLB interrupt here. process.c
  * shows each process's page-size mix against the TLB's reach. state.c
  * shows each CPU's TLB state from vmscope.ko when it is loaded.
  */
@@ -51,8 +52,8 @@ struct measure;
 
 /* Start measuring: read the TLB interrupts, start the trace (root) and
  * the hardware counters. What cannot be started is said once and left
- * out. Returns NULL only when out of memory or the TLB row is missing
- * (*@status set). */
+ * out; *@status is VS_EXIT_PERMISSION when tracing was refused. Returns
+ * NULL only when out of memory or the TLB row is missing (*@status set). */
 struct measure *measure_start(const struct opts *o, struct vs_root *root,
 			      int *status);
 
@@ -77,6 +78,33 @@ bool measure_pid_misses(const struct measure *m, pid_t pid,
 
 /* tlb:tlb_flush events of the threads of @pid in the last interval. */
 bool measure_pid_flushes(const struct measure *m, pid_t pid, uint64_t *n);
+
+/* ---- ipi.c ------------------------------------------------------------ */
+
+/* One reason why remote flushes may raise no TLB interrupt. */
+struct ipi_cause {
+	const char *cause;		/* "hypervisor", "invlpgb", "one_cpu" */
+	const char *hypervisor;		/* its name from cpuid, or NULL */
+	char signature[13];		/* cpuid 0x40000000's, or "" */
+	char detail[320];		/* a sentence for the user */
+};
+
+struct ipi_causes {
+	unsigned n;
+	struct ipi_cause c[3];
+};
+
+/* Find the causes on the system below @root (/proc/cpuinfo's flags,
+ * cpuid, @ncpus online CPUs). */
+void ipi_causes_read(struct vs_root *root, unsigned ncpus,
+		     struct ipi_causes *out);
+
+/* Print them: members "traced_requests" (@requests, the tracepoint's
+ * remote flush requests, null unless @traced) and "without_ipis" of the
+ * open "shootdowns" object in JSON; lines after the interrupts in text,
+ * saying so when requests came with no @interrupts. */
+void ipi_causes_show(const struct opts *o, const struct ipi_causes *c,
+		     uint64_t interrupts, bool traced, uint64_t requests);
 
 /* ---- state.c ---------------------------------------------------------- */
 

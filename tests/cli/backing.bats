@@ -90,7 +90,7 @@ PY
 	assert_success
 }
 
-@test "vmmap -B: read faults that map the zero page: present, not in Rss, one frame" {
+@test "vmmap -B: read faults that map the zero page: present, not in Rss" {
 	is_root || skip "needs PFNs (root)"
 	kinds_fixture
 	read -r lo hi < <(region zero)
