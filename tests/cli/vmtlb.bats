@@ -29,6 +29,30 @@ need_trace() {
 	[ -d /sys/kernel/tracing/events/tlb/tlb_flush ] || skip "no tlb:tlb_flush tracepoint"
 }
 
+# Captured kernel trees: tests/fixtures/kernel/*/ with recorded cpuid.
+FIXTREES=$VMSCOPE_ROOT/tests/fixtures/kernel
+
+# Whether two cpuid dumps hold the same leaves the TLBs are decoded from
+# (vendor and signature, 2, 0x18, 0x80000005/6/19), as cpuid_dump wrote.
+same_tlb_leaves() {
+	"$PY" - "$1" "$2" <<'PY'
+import sys
+def leaves(path):
+    out = {}
+    for line in open(path):
+        t = line.split()
+        if len(t) == 6 and not line.startswith("#"):
+            leaf = int(t[0], 16)
+            regs = t[2:]
+            if leaf == 1:
+                regs = [regs[0]]	# EAX: family, model, stepping
+            if leaf in (0, 1, 2, 0x18, 0x80000005, 0x80000006, 0x80000019):
+                out[(leaf, int(t[1], 16))] = regs
+    return out
+sys.exit(0 if leaves(sys.argv[1]) == leaves(sys.argv[2]) else 1)
+PY
+}
+
 # Start build/fixtures/tlbstorm with "$@"; STORM_PID.
 start_storm() {
 	"$FIX/tlbstorm" "$@" > "$WORK/storm.out" &
@@ -36,6 +60,20 @@ start_storm() {
 	FIXTURE_PIDS+=("$STORM_PID")
 	for _ in $(seq 200); do grep -q ready "$WORK/storm.out" && break; sleep 0.01; done
 	grep -q ready "$WORK/storm.out"
+}
+
+# Under a tlbstorm: /proc/interrupts to $WORK/before and after, around
+# vmtlb -J -d 1 to $WORK/out.json (valid).
+storm_run() {
+	need_trace
+	[ "$(nproc)" -ge 2 ] || skip "a shootdown needs a second CPU"
+	start_storm
+	cat /proc/interrupts > "$WORK/before"
+	run --separate-stderr "$VMTLB" -J -d 1
+	cat /proc/interrupts > "$WORK/after"
+	assert_success
+	echo "$output" > "$WORK/out.json"
+	valid_json vmtlb < "$WORK/out.json"
 }
 
 # Wait until process $1 has its instance (it is measuring).
@@ -63,21 +101,35 @@ no_instance() {
 	run "$PY" "$TOOLS/tlb_check.py" geometry "$WORK/live.json" /proc/cpuinfo
 	echo "$output"
 	assert_success
-	# The tree recorded on this machine decodes to the same TLBs when the
-	# CPU is the one it was recorded on.
-	run --separate-stderr "$VMTLB" -J --sysroot "$THIS"
-	assert_success
-	echo "$output" > "$WORK/rec.json"
-	run "$PY" "$TOOLS/tlb_check.py" geometry "$WORK/rec.json" "$THIS/proc/cpuinfo"
-	assert_success
-	if [ "$(grep -m1 '^model name' /proc/cpuinfo)" = "$(grep -m1 '^model name' "$THIS/proc/cpuinfo")" ]; then
+	# The leaves recorded now (cpuid_dump) decode to the TLBs read from
+	# the instruction; so do a captured tree's when its CPU's TLB leaves
+	# are these (equal leaves, not an equal "model name": one name, such
+	# as "AMD EPYC", covers CPUs whose TLBs differ).
+	mkdir -p "$WORK/now/proc" "$WORK/now/vmscope"
+	cat /proc/cpuinfo > "$WORK/now/proc/cpuinfo"
+	cat /proc/interrupts > "$WORK/now/proc/interrupts"
+	"$FIX/cpuid_dump" > "$WORK/now/vmscope/cpuid"
+	compared=
+	for tree in "$WORK/now" "$FIXTREES"/*/; do
+		tree=${tree%/}
+		[ -f "$tree/vmscope/cpuid" ] || continue
+		run --separate-stderr "$VMTLB" -J --sysroot "$tree"
+		assert_success
+		echo "$output" > "$WORK/rec.json"
+		run "$PY" "$TOOLS/tlb_check.py" geometry "$WORK/rec.json" "$tree/proc/cpuinfo"
+		[ "$status" -eq 0 ] || fail "$tree: $output"
+		same_tlb_leaves "$WORK/now/vmscope/cpuid" "$tree/vmscope/cpuid" || continue
 		run "$PY" -c "
 import json
-a = json.load(open('$WORK/live.json'))['vmtlb']['cpu']['tlbs']
-b = json.load(open('$WORK/rec.json'))['vmtlb']['cpu']['tlbs']
-assert a == b, (a, b)"
-		assert_success
-	fi
+a = json.load(open('$WORK/live.json'))['vmtlb']['cpu']
+b = json.load(open('$WORK/rec.json'))['vmtlb']['cpu']
+for k in ('vendor', 'family', 'model', 'stepping', 'tlbs'):
+    assert a[k] == b[k], (k, a[k], b[k])"
+		[ "$status" -eq 0 ] || fail "$tree: $output"
+		compared+=" $(basename "$tree")"
+	done
+	[[ "$compared" == " now"* ]] || fail "the leaves recorded now differ from themselves?"
+	echo "compared with the live CPU:$compared"
 }
 
 @test "vmtlb: shootdowns since boot lie between two readings of /proc/interrupts" {
@@ -90,21 +142,82 @@ assert a == b, (a, b)"
 }
 
 @test "vmtlb -d: traced remote shootdowns <= TLB interrupts <= /proc/interrupts around it, under a storm" {
-	need_trace
-	[ "$(nproc)" -ge 2 ] || skip "a shootdown needs a second CPU"
-	start_storm
-	cat /proc/interrupts > "$WORK/before"
-	run --separate-stderr "$VMTLB" -J -d 1
-	cat /proc/interrupts > "$WORK/after"
-	assert_success
-	echo "$output" > "$WORK/out.json"
-	valid_json vmtlb < "$WORK/out.json"
+	storm_run
 	run "$PY" "$TOOLS/tlb_check.py" interrupts "$WORK/before" "$WORK/after" "$WORK/out.json"
 	echo "$output"
 	assert_success
 	run "$PY" "$TOOLS/tlb_check.py" storm "$WORK/out.json" "$STORM_PID"
 	echo "$output"
 	assert_success
+	# Why interrupts may miss flushes: as the machine reads independently.
+	"$FIX/cpuid_dump" > "$WORK/cpuid"
+	run "$PY" "$TOOLS/tlb_check.py" causes "$WORK/out.json" /proc/cpuinfo "$WORK/after" "$WORK/cpuid"
+	echo "$output"
+	assert_success
+}
+
+@test "vmtlb -d: under a storm, the flush requests arrive as TLB interrupts" {
+	# What a machine that flushes without IPIs cannot show: skipped, with
+	# the reason read independently (cpuinfo, cpuid, /proc/interrupts).
+	storm_run
+	"$FIX/cpuid_dump" > "$WORK/cpuid"
+	run "$PY" "$TOOLS/tlb_check.py" storm-irqs "$WORK/before" "$WORK/after" "$WORK/out.json" /proc/cpuinfo "$WORK/cpuid"
+	[ "$status" -ne 3 ] || skip "$output"
+	echo "$output"
+	assert_success
+}
+
+@test "vmtlb: the causes of flushes without IPIs, as cpuinfo, cpuid and /proc/interrupts say" {
+	"$FIX/cpuid_dump" > "$WORK/cpuid"
+	cat /proc/interrupts > "$WORK/irq"
+	run --separate-stderr "$VMTLB" -J
+	assert_success
+	echo "$output" > "$WORK/out.json"
+	valid_json vmtlb < "$WORK/out.json"
+	run "$PY" "$TOOLS/tlb_check.py" causes "$WORK/out.json" /proc/cpuinfo "$WORK/irq" "$WORK/cpuid"
+	echo "$output"
+	assert_success
+	# Each cause, on a tree that has it (the expectation follows from the
+	# files written here): a KVM guest, INVLPGB, one CPU.
+	mkdir -p "$WORK/t/proc" "$WORK/t/vmscope"
+	printf 'processor\t: 0\nflags\t\t: fpu hypervisor invlpgb\nTLB size\t: 3072 4K pages\n\n' > "$WORK/t/proc/cpuinfo"
+	printf '           CPU0\nTLB:          5   TLB shootdowns\n' > "$WORK/t/proc/interrupts"
+	# AuthenticAMD, the hypervisor bit, "KVMKVMKVM", AMD's TLB leaves.
+	cat > "$WORK/t/vmscope/cpuid" <<-EOF
+	0x00000000 0x0 0x00000010 0x68747541 0x444d4163 0x69746e65
+	0x00000001 0x0 0x00a00f11 0x00000800 0x80000000 0x178bfbff
+	0x40000000 0x0 0x40000001 0x4b4d564b 0x564b4d56 0x0000004d
+	0x80000000 0x0 0x80000022 0x68747541 0x444d4163 0x69746e65
+	0x80000005 0x0 0xff40ff40 0xff40ff40 0x20080140 0x20080140
+	0x80000006 0x0 0x48002200 0x68004200 0x02006140 0x08009140
+	EOF
+	run --separate-stderr "$VMTLB" -J --sysroot "$WORK/t"
+	assert_success
+	echo "$output" > "$WORK/t.json"
+	run "$PY" "$TOOLS/tlb_check.py" causes "$WORK/t.json" "$WORK/t/proc/cpuinfo" "$WORK/t/proc/interrupts" "$WORK/t/vmscope/cpuid"
+	echo "$output"
+	assert_success
+	assert_output --partial "('hypervisor', 'KVMKVMKVM'), ('invlpgb', None), ('one_cpu', None)"
+	"$PY" -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["vmtlb"]["shootdowns"]["without_ipis"]
+assert c[0]["hypervisor"] == "KVM", c' "$WORK/t.json"
+	run --separate-stderr "$VMTLB" --sysroot "$WORK/t"
+	assert_success
+	assert_output --partial "remote flushes may raise no TLB interrupt here: a guest of a hypervisor (cpuinfo flag 'hypervisor'; cpuid 0x40000000 in user space: 'KVMKVMKVM', KVM)"
+	assert_output --partial "and the CPU broadcasts invalidations (cpuinfo flag 'invlpgb')"
+	assert_output --partial "and one online CPU"
+	# None of them: an empty list, and nothing said.
+	printf 'processor\t: 0\nflags\t\t: fpu\n\n' > "$WORK/t/proc/cpuinfo"
+	printf '           CPU0       CPU1\nTLB:          5          7   TLB shootdowns\n' > "$WORK/t/proc/interrupts"
+	sed -i -e '/^0x40000000/d' -e 's/^\(0x00000001 0x0 0x00a00f11 0x00000800\) 0x80000000/\1 0x00000000/' "$WORK/t/vmscope/cpuid"
+	run --separate-stderr "$VMTLB" -J --sysroot "$WORK/t"
+	assert_success
+	echo "$output" | "$PY" -c '
+import json, sys
+assert json.load(sys.stdin)["vmtlb"]["shootdowns"]["without_ipis"] == []'
+	run --separate-stderr "$VMTLB" --sysroot "$WORK/t"
+	refute_output --partial "remote flushes may raise no TLB interrupt"
 }
 
 @test "vmtlb -d: the tracefs instance is gone after a normal exit, an error, a closed pipe, SIGINT and SIGTERM" {
@@ -205,11 +318,16 @@ assert h['dtlb_misses'] == p[$STORM_PID]['dtlb_misses'], h"
 	assert_output --partial "mapper"
 }
 
-@test "vmtlb as a user: no tracing (said, null in JSON), the rest shown, exit 0" {
+@test "vmtlb as a user: tracing refused (permission denied, null in JSON), the rest shown, exit 4" {
 	is_root && skip "runs in the cli-user suite"
+	# Tracing refused (tracefs is root's): said, the rest shown, exit 4.
 	run --separate-stderr "$VMTLB" -J -d 0.3
-	assert_success
-	echo "$stderr" | grep -q "tlb:tlb_flush not traced"
+	assert_failure 4
+	echo "$stderr" | grep -q "tlb:tlb_flush not traced: .*permission denied" ||
+		fail "stderr: $stderr"
+	if echo "$stderr" | grep -q "has no tracepoint"; then
+		fail "a refused tracefs said to lack the tracepoint: $stderr"
+	fi
 	echo "$output" | valid_json vmtlb
 	echo "$output" | "$PY" -c '
 import json, sys
@@ -217,6 +335,9 @@ d = json.load(sys.stdin)["vmtlb"]
 assert d["tlb_flush"] is None and d["tlb_flush_error"]
 assert d["shootdowns"]["cpus"] and all(c["traced_remote"] is None for c in d["shootdowns"]["cpus"])
 assert d["cpu"] is not None'
+	# Asking for no trace is asking for nothing refused.
+	run --separate-stderr "$VMTLB" -d 0.2 --no-trace
+	assert_success
 	# Root's processes are another user's.
 	run --separate-stderr "$VMTLB" 1
 	assert_failure 4
