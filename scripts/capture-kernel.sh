@@ -12,7 +12,8 @@
 # /sys/kernel/slab directories of the CACHEs (default: dentry, kmalloc-64,
 # task_struct, vm_area_struct, dmaengine-unmap-2 and the merged cache
 # behind it) with every link to them, and vmscope/cpuid (the recorded cpuid
-# leaves, from build/fixtures/cpuid_dump). Run as root: pagetypeinfo,
+# leaves, from build/fixtures/cpuid_dump, with the hypervisor's leaves
+# 0x40000000-1 when cpuid says there is one). Run as root: pagetypeinfo,
 # slabinfo, the slab attributes and debugfs are root only.
 set -eu
 cd "$(dirname "$0")/.."

@@ -266,8 +266,12 @@ static int since_boot(const struct opts *o, struct vs_root *root)
 	if (r < 0) {
 		cmd_warn_err(&e);
 		vs_irqs_free(&q);
-		if (out->fmt == VS_OUT_JSON)
+		if (out->fmt == VS_OUT_JSON) {
+			vs_json_null(&out->json, "duration");
 			vs_json_null(&out->json, "shootdowns");
+			vs_json_null(&out->json, "tlb_flush");
+			vs_json_null(&out->json, "hardware");
+		}
 		return cmd_status_of_errno(r);
 	}
 	if (vs_root_read(root, "/proc/uptime", buf, sizeof(buf), NULL, NULL) == 0)

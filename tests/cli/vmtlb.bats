@@ -112,7 +112,7 @@ no_instance() {
 	compared=
 	for tree in "$WORK/now" "$FIXTREES"/*/; do
 		tree=${tree%/}
-		[ -f "$tree/vmscope/cpuid" ] || continue
+		[ -f "$tree/vmscope/cpuid" ] && [ -f "$tree/proc/cpuinfo" ] || continue
 		run --separate-stderr "$VMTLB" -J --sysroot "$tree"
 		assert_success
 		echo "$output" > "$WORK/rec.json"
@@ -130,6 +130,54 @@ for k in ('vendor', 'family', 'model', 'stepping', 'tlbs'):
 	done
 	[[ "$compared" == " now"* ]] || fail "the leaves recorded now differ from themselves?"
 	echo "compared with the live CPU:$compared"
+}
+
+@test "vmtlb --sysroot: each captured tree's CPU and TLBs as an independent reading of its leaves" {
+	# amd-zen5-pvm: an AMD EPYC PVM guest; intel-qemu-skylake: qemu's
+	# model of a Skylake-Server (no silicon; see their machine.txt).
+	n=0
+	for tree in "$FIXTREES"/*/; do
+		tree=${tree%/}
+		[ -f "$tree/vmscope/cpuid" ] || continue
+		n=$((n + 1))
+		"$PY" "$TOOLS/cpuid_tlb.py" "$tree/vmscope/cpuid" > "$WORK/ref.json"
+		# A tree of cpuid leaves alone has no /proc/interrupts: exit 3.
+		run --separate-stderr "$VMTLB" -J --sysroot "$tree"
+		if [ -f "$tree/proc/interrupts" ]; then
+			assert_success
+		else
+			assert_failure 3
+		fi
+		echo "$output" > "$WORK/out.json"
+		valid_json vmtlb < "$WORK/out.json"
+		run "$PY" - "$WORK/out.json" "$WORK/ref.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["vmtlb"]
+ref = json.load(open(sys.argv[2]))
+c = d["cpu"]
+intel_none = (ref["vendor"] == "GenuineIntel" and not ref["intel_tlb_descriptors"]
+              and not ref["intel_leaf18_tlbs"])
+if intel_none:
+    assert c is None and "describes no TLB" in d["cpu_error"], d
+    print(f"{ref['vendor']} {ref['family']}/{ref['model']:#x}: no TLB in its leaves, as vmtlb says")
+    sys.exit(0)
+for k in ("vendor", "family", "model", "stepping"):
+    assert c[k] == ref[k], (k, c[k], ref[k])
+if ref["amd_l2_4k_entries"] is not None:
+    l2 = sum(t["entries"] for t in c["tlbs"] if t["level"] == 2 and t["page_sizes"] == "4K")
+    assert l2 == ref["amd_l2_4k_entries"], (l2, ref)
+if ref["intel_leaf18_tlbs"]:
+    assert len({t["leaf"] for t in c["tlbs"]}) == 1 and c["tlbs"][0]["leaf"] == "0x18", c
+print(f"{ref['vendor']} {ref['family']}/{ref['model']:#x}: as its leaves say")
+PY
+		[ "$status" -eq 0 ] || fail "$tree: $output"
+		echo "$output"
+		if [ -f "$tree/proc/interrupts" ] && [ -f "$tree/proc/cpuinfo" ]; then
+			run "$PY" "$TOOLS/tlb_check.py" causes "$WORK/out.json" "$tree/proc/cpuinfo" "$tree/proc/interrupts" "$tree/vmscope/cpuid"
+			[ "$status" -eq 0 ] || fail "$tree: $output"
+		fi
+	done
+	[ "$n" -ge 3 ] || fail "only $n captured trees with cpuid leaves"
 }
 
 @test "vmtlb: shootdowns since boot lie between two readings of /proc/interrupts" {
