@@ -416,6 +416,60 @@ static void test_pagemix_sizes(void **state)
 	assert_int_equal(vs_pagemix_thp_unbacked(&m), (2048 + 64) * 1024ull);
 }
 
+/* The captured trees: amd-zen5-pvm (a PVM guest: cpuinfo's hypervisor
+ * flag, a dump recorded before cpuid_dump read leaf 0x40000000) and
+ * intel-qemu-skylake (qemu's model: the hypervisor bit, "TCGTCGTCGTCG",
+ * and no TLB in leaves 2 and 0x18). */
+static void test_hypervisor(void **state)
+{
+	struct vs_root *amd = root_of("tests/fixtures/kernel/amd-zen5-pvm");
+	struct vs_root *intel = root_of("tests/fixtures/kernel/intel-qemu-skylake");
+	struct vs_hypervisor h;
+	struct vs_tlbinfo t;
+	struct vs_cpuid c;
+	struct vs_err e;
+
+	(void)state;
+	assert_int_equal(vs_cpuinfo_flag(amd, "hypervisor", &e), 1);
+	assert_int_equal(vs_cpuinfo_flag(amd, "invlpgb", &e), 0);
+	assert_int_equal(vs_cpuinfo_flag(amd, "hyper", &e), 0);
+	assert_int_equal(vs_cpuinfo_flag(intel, "hypervisor", &e), -ENOENT);
+	assert_int_equal(vs_cpuid_open(amd, &c, &e), 0);
+	vs_cpuid_hypervisor(&c, &h);
+	assert_true(h.present);
+	assert_false(h.has_leaf);
+	assert_null(h.name);
+	assert_int_equal(vs_tlb_read(&c, &t, &e), 0);
+	assert_int_equal(t.family, 0x1a);
+	vs_cpuid_close(&c);
+	assert_int_equal(vs_cpuid_open(intel, &c, &e), 0);
+	vs_cpuid_hypervisor(&c, &h);
+	assert_true(h.present && h.has_leaf);
+	assert_string_equal(h.signature, "TCGTCGTCGTCG");
+	assert_string_equal(h.name, "QEMU TCG");
+	assert_int_equal(h.max_leaf, 0x40000001);
+	assert_int_equal(vs_tlb_read(&c, &t, &e), -ENOTSUP);
+	assert_non_null(strstr(e.msg, "describes no TLB"));
+	vs_cpuid_close(&c);
+	assert_string_equal(vs_hypervisor_name("KVMKVMKVM"), "KVM");
+	assert_string_equal(vs_hypervisor_name("Microsoft Hv"), "Hyper-V");
+	assert_null(vs_hypervisor_name("AuthenticAMD"));
+	/* A dump whose hypervisor bit is clear: its leaf 0x40000000 is
+	 * not the hypervisor's. */
+	{
+		static const char d[] =
+			"0x00000001 0x0 0x00a00f11 0x0 0x00000000 0x0\n"
+			"0x40000000 0x0 0x40000001 0x4b4d564b 0x564b4d56 0x4d\n";
+
+		assert_int_equal(vs_cpuid_parse(&c, d, sizeof(d) - 1, "d", &e), 0);
+		vs_cpuid_hypervisor(&c, &h);
+		assert_false(h.present || h.has_leaf);
+		vs_cpuid_close(&c);
+	}
+	vs_root_unref(amd);
+	vs_root_unref(intel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_perf_errno),
 		cmocka_unit_test(test_pagemix_captured),
 		cmocka_unit_test(test_pagemix_sizes),
+		cmocka_unit_test(test_hypervisor),
 	};
 
 	return cmocka_run_group_tests_name("tlb", tests, NULL, NULL);
