@@ -228,3 +228,13 @@ assert z["managed"] is None and z["watermark_min"] is None'
 	assert_output --partial "FRAGIDX number"
 	assert_output --partial "UNMOVABLE integer"
 }
+
+@test "vmfrag --sysroot: the trees captured elsewhere (amd-zen5-pvm, intel-qemu-skylake) equal their files" {
+	for t in amd-zen5-pvm intel-qemu-skylake; do
+		tree=$VMSCOPE_ROOT/tests/fixtures/kernel/$t
+		run "$PY" "$TOOLS/frag_oracle.py" "$VMFRAG" --sysroot "$tree" \
+			--debugfs "$tree/sys/kernel/debug/extfrag" --types
+		echo "$output"
+		[ "$status" -eq 0 ] || fail "$t: $output"
+	done
+}

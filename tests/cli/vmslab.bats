@@ -279,3 +279,25 @@ assert all(c["object_size"] is None and c["alias_names"] is None for c in d["cac
 	run bash -c "'$VMSLAB' --slabtop -o --sysroot '$THIS' | head -1; echo \${PIPESTATUS[0]}"
 	assert_line --index 1 0
 }
+
+@test "vmslab --sysroot: the trees captured elsewhere (amd-zen5-pvm, intel-qemu-skylake) equal their slabinfo" {
+	for t in amd-zen5-pvm intel-qemu-skylake; do
+		tree=$VMSCOPE_ROOT/tests/fixtures/kernel/$t
+		run --separate-stderr "$VMSLAB" --sysroot "$tree" -J --output-all
+		assert_success
+		echo "$output" | valid_json vmslab
+		echo "$output" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)["vmslab"]
+got = {c["name"]: c for c in d["caches"]}
+want = {}
+for line in open(sys.argv[1]).read().splitlines()[2:]:
+    t = line.split()
+    want[t[0]] = dict(active_objects=int(t[1]), objects=int(t[2]), slot_size=int(t[3]),
+                      objects_per_slab=int(t[4]), pages_per_slab=int(t[5]), slabs=int(t[14]))
+assert set(got) == set(want), set(got) ^ set(want)
+for n, w in want.items():
+    for k, v in w.items():
+        assert got[n][k] == v, (n, k, got[n][k], v)' "$tree/proc/slabinfo" || fail "$t"
+	done
+}
