@@ -116,6 +116,8 @@ no_instance() {
 		run --separate-stderr "$VMTLB" -J --sysroot "$tree"
 		assert_success
 		echo "$output" > "$WORK/rec.json"
+		# (A CPU model that describes no TLB: the test below.)
+		grep -q '"cpu": null' "$WORK/rec.json" && continue
 		run "$PY" "$TOOLS/tlb_check.py" geometry "$WORK/rec.json" "$tree/proc/cpuinfo"
 		[ "$status" -eq 0 ] || fail "$tree: $output"
 		same_tlb_leaves "$WORK/now/vmscope/cpuid" "$tree/vmscope/cpuid" || continue
