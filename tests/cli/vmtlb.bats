@@ -421,6 +421,10 @@ assert d["cpu"] is not None'
 	assert_failure 3
 	echo "$stderr" | grep -q "no TLB row"
 	echo "$stderr" | grep -q "no TLB geometry"
+	# Its JSON still has every member the schema requires (null).
+	run --separate-stderr "$VMTLB" -J --sysroot "$WORK/t"
+	assert_failure 3
+	echo "$output" | valid_json vmtlb
 }
 
 @test "vmtlb --watch: NDJSON measurements, each valid" {
