@@ -273,6 +273,21 @@ bool vs_root_pid_alive(const struct vs_root *r, pid_t pid)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	return vs_root_exists(r, path);
+}
+
+int vs_root_pid_err(const struct vs_root *r, pid_t pid, int err,
+		    struct vs_err *e)
+{
+	if (err >= 0)
+		return err;
+	/* ESRCH: the kernel's word for a process that went while its file
+	 * was open (smaps_rollup of an exited mm). ENOENT: only when the
+	 * whole /proc/PID went; a file missing beside live ones is the
+	 * kernel's (or the tree's) lack, said with the file's name. */
+	if (err == -ESRCH || ((err == -ENOENT || err == -EACCES ||
+			       err == -EPERM) && !vs_root_pid_alive(r, pid)))
+		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
+	return err;
 }
