@@ -812,6 +812,17 @@ static int run_command(char **argv, struct vs_out *o, struct vs_root *root,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Free the @n targets @g and what their readings hold. */
+static void free_groups(struct target *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		vs_faults_release(&g[i].f0);
+		vs_faults_release(&g[i].f1);
+		vs_faults_release(&g[i].base);
+	}
+	free(g);
+}
+
 int main(int argc, char **argv)
 {
 	static struct attrib at;
@@ -892,11 +903,16 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ng; i++) {
 		int r = vs_faults_read(root, g[i].pid, &g[i].base, &e);
 
+		/* A zombie faults no more: nothing to count (vs_proc.h). A
+		 * zombie leader's live threads still fault, under its PID. */
+		if (r == 0) {
+			struct vs_stat st = { .state = g[i].base.state };
+			pid_t mm;
+
+			r = vs_proc_mm_pid(root, g[i].pid, &st, &mm, &e);
+		}
 		if (r < 0) {
-			if (r == -ESRCH)
-				cmd_warn("process %d not found", g[i].pid);
-			else
-				cmd_warn_err(&e);
+			cmd_warn_err(&e);
 			cmd_status_add(&status, cmd_status_of_errno(r));
 			g[i].gone = true;
 		}
@@ -906,8 +922,11 @@ int main(int argc, char **argv)
 		int r = nt ? start_trace(tids, nt) : VS_EXIT_OK;
 
 		free(tids);
-		if (r != VS_EXIT_OK)
+		if (r != VS_EXIT_OK) {
+			free_groups(g, ng);
+			vs_root_unref(root);
 			return r;
+		}
 		/* Count from now on: the trace is recording. */
 		for (size_t i = 0; i < ng; i++)
 			if (!g[i].gone && vs_faults_read(root, g[i].pid,
@@ -1004,12 +1023,7 @@ int main(int argc, char **argv)
 	table_free(&at.maps);
 	table_free(&at.pages);
 	table_free(&at.code);
-	for (size_t i = 0; i < ng; i++) {
-		vs_faults_release(&g[i].f0);
-		vs_faults_release(&g[i].f1);
-		vs_faults_release(&g[i].base);
-	}
-	free(g);
+	free_groups(g, ng);
 	vs_root_unref(root);
 	return status.status;
 }

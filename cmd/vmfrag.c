@@ -227,6 +227,15 @@ static int collect(struct opts *o, struct vs_root *root, struct sample *s)
 		cmd_kmod_failed(&o->km, &e);
 	if (!km) {
 		r = vs_buddyinfo_read(&s->b, root, &e);
+		if (r == 0 && s->b.nzones == 0) {
+			char full[4096];
+
+			/* No zone at all: nothing to show, not a system
+			 * without free memory. */
+			r = vs_err_set(&e, EBADMSG, "'%s' is empty",
+				       vs_root_path(root, "/proc/buddyinfo",
+						    full, sizeof(full)));
+		}
 		if (r < 0) {
 			cmd_warn_err(&e);
 			return cmd_status_of_errno(r);

@@ -34,8 +34,10 @@ static int read_stat(struct vs_root *r, pid_t pid, int tid, struct vs_stat *st,
 	else
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	ret = vs_root_read(r, path, buf, sizeof(buf), &len, e);
-	if (ret == -ENOENT || ret == -ESRCH)
-		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
+	/* A thread's stat gone beside a live process: the thread exited. */
+	if (tid && ret == -ENOENT)
+		return vs_err_set(e, ESRCH, "thread %d not found", tid);
+	ret = vs_root_pid_err(r, pid, ret, e);
 	if (ret < 0)
 		return ret;
 	if (vs_stat_parse(buf, len, st) < 0)
@@ -66,9 +68,8 @@ int vs_faults_read(struct vs_root *r, pid_t pid, struct vs_faults *f,
 	f->cmajflt = st.cmajflt;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	fd = vs_root_open(r, path, O_RDONLY | O_DIRECTORY, e);
-	if (fd == -ENOENT)
-		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
+	fd = vs_root_pid_err(r, pid, vs_root_open(r, path, O_RDONLY |
+						  O_DIRECTORY, e), e);
 	if (fd < 0)
 		return fd;
 	dir = fdopendir(fd);

@@ -84,7 +84,7 @@ int vs_pagemap_open(struct vs_root *r, pid_t pid, struct vs_pagemap **out,
 
 	*out = NULL;
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = vs_root_open(r, path, O_RDONLY, e);
+	fd = vs_root_pid_err(r, pid, vs_root_open(r, path, O_RDONLY, e), e);
 	if (fd < 0)
 		return fd;
 	return vs_pagemap_open_fd(fd, vs_root_path(r, path, full,

@@ -1,9 +1,12 @@
 /* procpid.c - this file implements the stat, statm, status and cmdline
  * readers. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vs_proc.h"
 
@@ -164,9 +167,7 @@ static int read_pid_file(struct vs_root *r, pid_t pid, const char *name,
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	ret = vs_root_read(r, path, buf, size, len, e);
-	if (ret == -ENOENT || (ret == -ESRCH))
-		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
-	return ret;
+	return vs_root_pid_err(r, pid, ret, e);
 }
 
 /* The error for a /proc/PID file whose content does not parse. */
@@ -193,6 +194,55 @@ int vs_stat_read(struct vs_root *r, pid_t pid, struct vs_stat *st,
 	if (vs_stat_parse(buf, len, st) < 0)
 		return bad_pid_file(r, pid, "stat", e);
 	return 0;
+}
+
+static bool exited(char state)
+{
+	return state == 'Z' || state == 'X';
+}
+
+int vs_proc_mm_pid(struct vs_root *r, pid_t pid, const struct vs_stat *st,
+		   pid_t *mm, struct vs_err *e)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	*mm = pid;
+	if (!exited(st->state))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	fd = vs_root_open(r, path, O_RDONLY | O_DIRECTORY, NULL);
+	dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir && fd >= 0)
+		close(fd);
+	while (dir && (d = readdir(dir))) {
+		char tpath[96], buf[2048];
+		struct vs_stat ts;
+		unsigned long tid;
+		size_t len;
+		char *end;
+
+		tid = strtoul(d->d_name, &end, 10);
+		if (*end || tid == 0 || tid > 0x7fffffff || tid == (unsigned long)pid)
+			continue;
+		snprintf(tpath, sizeof(tpath), "/proc/%d/task/%lu/stat",
+			 (int)pid, tid);
+		if (vs_root_read(r, tpath, buf, sizeof(buf), &len, NULL) < 0 ||
+		    vs_stat_parse(buf, len, &ts) < 0 || exited(ts.state))
+			continue;
+		*mm = (pid_t)tid;
+		break;
+	}
+	if (dir)
+		closedir(dir);
+	if (*mm != pid)
+		return 0;
+	if (!vs_root_pid_alive(r, pid))
+		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
+	return vs_err_set(e, ESRCH, "process %d is a zombie: it has exited and "
+			  "has no address space", (int)pid);
 }
 
 /* ---- statm ----------------------------------------------------------- */
@@ -496,10 +546,11 @@ int vs_cmdline_read(struct vs_root *r, pid_t pid, const struct vs_stat *st,
 	if (!raw)
 		return vs_err_set(e, ENOMEM, "out of memory");
 	/* Like ps, read what fits and leave the rest. */
-	ret = vs_root_read_upto(r, path, raw, size, &len, e);
-	if (ret == -ENOENT || ret == -ESRCH) {
+	ret = vs_root_pid_err(r, pid, vs_root_read_upto(r, path, raw, size,
+							&len, e), e);
+	if (ret == -ESRCH) {
 		free(raw);
-		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
+		return ret;
 	}
 	/* An unreadable cmdline shows as "[comm]", as in ps. */
 	if (ret < 0)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vs_root.h"
@@ -97,12 +98,38 @@ static int at(const struct vs_root *r)
 int vs_root_open(const struct vs_root *r, const char *path, int flags,
 		 struct vs_err *e)
 {
-	int fd = openat(at(r), rel(r, path), flags | O_CLOEXEC);
+	char full[4096];
+	struct stat sb;
+	int fd, err;
 
+	/* O_NONBLOCK: a FIFO (or a device) put where a /proc file belongs
+	 * must not hang the open; what is not a regular file or a directory
+	 * asked for is refused below, before anyone reads it. */
+	fd = openat(at(r), rel(r, path), flags | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		char full[4096];
-		int err = errno;
-
+		err = errno;
+		return vs_err_sys(e, err, "open",
+				  vs_root_path(r, path, full, sizeof(full)));
+	}
+	if (fstat(fd, &sb) < 0) {
+		err = errno;
+		close(fd);
+		return vs_err_sys(e, err, "open",
+				  vs_root_path(r, path, full, sizeof(full)));
+	}
+	/* procfs, sysfs, debugfs and tracefs files are regular files. */
+	if (!S_ISREG(sb.st_mode) &&
+	    !((flags & O_DIRECTORY) && S_ISDIR(sb.st_mode))) {
+		close(fd);
+		return vs_err_set(e, EINVAL, "cannot open '%s': not a regular "
+				  "file", vs_root_path(r, path, full,
+						       sizeof(full)));
+	}
+	/* Reads of a regular file block as they always did (trace_pipe). */
+	if (!(flags & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		err = errno;
+		close(fd);
 		return vs_err_sys(e, err, "open",
 				  vs_root_path(r, path, full, sizeof(full)));
 	}
@@ -246,6 +273,21 @@ bool vs_root_pid_alive(const struct vs_root *r, pid_t pid)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	return vs_root_exists(r, path);
+}
+
+int vs_root_pid_err(const struct vs_root *r, pid_t pid, int err,
+		    struct vs_err *e)
+{
+	if (err >= 0)
+		return err;
+	/* ESRCH: the kernel's word for a process that went while its file
+	 * was open (smaps_rollup of an exited mm). ENOENT: only when the
+	 * whole /proc/PID went; a file missing beside live ones is the
+	 * kernel's (or the tree's) lack, said with the file's name. */
+	if (err == -ESRCH || ((err == -ENOENT || err == -EACCES ||
+			       err == -EPERM) && !vs_root_pid_alive(r, pid)))
+		return vs_err_set(e, ESRCH, "process %d not found", (int)pid);
+	return err;
 }

@@ -2,6 +2,7 @@
  * /sys/kernel/slab, and the same caches filled from vmscope.ko. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,18 +162,33 @@ static int slabinfo_line(void *arg, char *line, size_t len,
 	if (!pos->complete)
 		return vs_text_bad(e, pos, "truncated line");
 	if (!st->header) {
-		int maj, min, n = 0;
+		static const char hdr[] = "slabinfo - version: ";
+		char *ver, *p, *dot;
+		uint64_t maj, min;
 
-		if (sscanf(line, "slabinfo - version: %d.%d%n", &maj, &min,
-			   &n) != 2 || n == 0)
+		if (strncmp(line, hdr, sizeof(hdr) - 1))
 			return vs_text_bad(e, pos, "not a slabinfo header");
-		if (maj != 2)
+		p = line + sizeof(hdr) - 1;
+		ver = vs_tok(&p);
+		dot = ver ? strchr(ver, '.') : NULL;
+		if (!dot)
+			return vs_text_bad(e, pos, "not a slabinfo header");
+		*dot = '\0';
+		/* Each part of the version as written, however long: it is
+		 * quoted in the message, never wrapped into a number. */
+		if (vs_tok_u64(ver, &maj) < 0 || vs_tok_u64(dot + 1, &min) < 0 ||
+		    maj != 2 || min > INT_MAX) {
+			*dot = '.';
+			if (strspn(ver, "0123456789.") != strlen(ver))
+				return vs_text_bad(e, pos,
+						   "not a slabinfo header");
 			return vs_err_set(e, ENOTSUP, "'%s': slabinfo version "
-					  "%d.%d is not supported (2.x is)",
-					  pos->path, maj, min);
-		st->s->version_major = maj;
-		st->s->version_minor = min;
-		st->s->statistics = strstr(line + n, "statistics") != NULL;
+					  "%.40s is not supported (2.x is)",
+					  pos->path, ver);
+		}
+		st->s->version_major = (int)maj;
+		st->s->version_minor = (int)min;
+		st->s->statistics = strstr(p, "statistics") != NULL;
 		st->header = true;
 		return 0;
 	}
@@ -240,8 +256,13 @@ int vs_slabinfo_read(struct vs_slabs *s, const struct vs_root *r,
 	int ret = vs_text_parse_file(r, "/proc/slabinfo", slabinfo_line, &st,
 				     e);
 
-	if (ret == 0 && !st.header)
-		return vs_err_set(e, EBADMSG, "'/proc/slabinfo' is empty");
+	if (ret == 0 && !st.header) {
+		char full[4096];
+
+		return vs_err_set(e, EBADMSG, "'%s' is empty",
+				  vs_root_path(r, "/proc/slabinfo", full,
+					       sizeof(full)));
+	}
 	return ret;
 }
 
@@ -463,13 +484,23 @@ static struct vs_slab_node *node_get(struct vs_slab_cache *c, int id)
 	return nn;
 }
 
+/* The attributes the kernel keeps in an unsigned int, and the largest
+ * order a slab can have (2^order pages in a 64-bit count, and far past
+ * any MAX_PAGE_ORDER): a value beyond is not the kernel's. */
+#define U32_ATTRS ((1u << VS_SA_OBJECT_SIZE) | (1u << VS_SA_SLAB_SIZE) | \
+		   (1u << VS_SA_OBJS_PER_SLAB) | (1u << VS_SA_ALIGN) | \
+		   (1u << VS_SA_ORDER))
+#define ORDER_MAX 31
+
 int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 		       uint32_t want, struct vs_err *e)
 {
 	char path[256], full[4096], buf[4096];
+	int first = 0;
 
 	if (!c->in_sysfs)
 		return 0;
+	c->missing = c->bad = 0;
 	for (int a = 0; a < VS_SA__COUNT; a++) {
 		int ids[64];
 		uint64_t vals[64], total;
@@ -484,17 +515,37 @@ int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 			c->denied |= 1u << a;
 			continue;
 		}
-		if (ret == -ENOENT)
-			continue;	/* an older or newer kernel's set */
-		if (ret < 0)
-			return vs_err_sys(e, -ret, "read",
-					  vs_root_path(r, path, full,
-						       sizeof(full)));
+		if (ret == -ENOENT) {
+			/* An older or newer kernel's set: the caller says
+			 * so if it needed the figure. */
+			c->missing |= 1u << a;
+			continue;
+		}
+		vs_root_path(r, path, full, sizeof(full));
+		if (ret < 0) {
+			/* Say the first problem; read the other files. */
+			c->bad |= 1u << a;
+			if (!first)
+				first = vs_err_sys(e, -ret, "read", full);
+			continue;
+		}
 		n = vs_slab_attr_parse(buf, &total, ids, vals, 64);
-		if (n < 0)
-			return vs_err_set(e, EBADMSG, "'%s' is not a count: "
-					  "'%.40s'", vs_root_path(r, path, full,
-							sizeof(full)), buf);
+		if (n < 0 || ((U32_ATTRS >> a) & 1 && total > UINT32_MAX) ||
+		    (a == VS_SA_ORDER && total > ORDER_MAX)) {
+			c->bad |= 1u << a;
+			buf[strcspn(buf, "\n")] = '\0';
+			if (!first && n < 0)
+				first = vs_err_set(e, EBADMSG, "'%s' is not a "
+						   "count: '%.40s'", full, buf);
+			else if (!first)
+				first = vs_err_set(e, ERANGE, "'%s': %.40s is "
+						   "out of range (at most %llu)",
+						   full, buf,
+						   a == VS_SA_ORDER ?
+						   (unsigned long long)ORDER_MAX :
+						   (unsigned long long)UINT32_MAX);
+			continue;
+		}
 		c->attr[a] = total;
 		c->have |= 1u << a;
 		if (n > 64)
@@ -525,7 +576,7 @@ int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 		c->nodes[i].have |= c->have & NODE_ATTRS;
 	if (c->have)
 		c->attr_src = VS_SRC_SYSFS;
-	return 0;
+	return first;
 }
 
 bool vs_slab_counts_from_sysfs(struct vs_slab_cache *c)
@@ -535,7 +586,7 @@ bool vs_slab_counts_from_sysfs(struct vs_slab_cache *c)
 		(1u << VS_SA_SLAB_SIZE) | (1u << VS_SA_OBJS_PER_SLAB) |
 		(1u << VS_SA_ORDER);
 
-	if ((c->have & need) != need || c->attr[VS_SA_ORDER] >= 32)
+	if ((c->have & need) != need || c->attr[VS_SA_ORDER] > ORDER_MAX)
 		return false;
 	c->active_objs = c->attr[VS_SA_OBJECTS];
 	c->num_objs = c->attr[VS_SA_TOTAL_OBJECTS];
@@ -624,7 +675,7 @@ static int cache_from_kmod(struct vs_slab_cache *c,
 	     i++)
 		attr_set(c, km_flag_attrs[i].sa,
 			 !!(m->vflags & km_flag_attrs[i].flag));
-	if (m->have & VS_SLAB_HAVE_ORDER) {
+	if ((m->have & VS_SLAB_HAVE_ORDER) && m->order <= ORDER_MAX) {
 		attr_set(c, VS_SA_ORDER, m->order);
 		attr_set(c, VS_SA_OBJS_PER_SLAB, m->objs_per_slab);
 		c->geom_src = VS_SRC_KMOD;

@@ -72,7 +72,8 @@ char *vs_pm_long(uint64_t e, char *buf, size_t size);
 struct vs_pagemap;
 
 /* Open /proc/@pid/pagemap below @r. Returns 0 and the reader in *@out, or
- * a negative errno with @e set (-ENOENT: no such process). */
+ * a negative errno with @e set (-ESRCH: no such process; -ENOENT: the
+ * process is there, its pagemap is not). */
 int vs_pagemap_open(struct vs_root *r, pid_t pid, struct vs_pagemap **out,
 		    struct vs_err *e);
 

@@ -52,6 +52,21 @@ int vs_stat_parse(const char *text, size_t len, struct vs_stat *st);
 int vs_stat_read(struct vs_root *r, pid_t pid, struct vs_stat *st,
 		 struct vs_err *e);
 
+/* The zombie rule, the same in every command. A zombie (state Z or X)
+ * has exited: its address space is gone, so it has nothing to show and
+ * counts as a process not found (exit status 42). A zombie thread-group
+ * leader whose other threads live still has an address space, held by
+ * those threads: the kernel shows the leader's maps, smaps and pagemap
+ * empty, a live thread's in full, so it is read through the first live
+ * thread (/proc/TID, which the kernel serves for any thread).
+ *
+ * Given @pid and its stat @st, *@mm gets the process whose /proc files
+ * show @pid's address space: @pid itself, or a live thread of a zombie
+ * leader. Returns 0, or -ESRCH with @e saying "process N is a zombie: it
+ * has exited and has no address space" (or "process N not found"). */
+int vs_proc_mm_pid(struct vs_root *r, pid_t pid, const struct vs_stat *st,
+		   pid_t *mm, struct vs_err *e);
+
 /* /proc/PID/statm, in pages. Its resident count is computed the way
  * status' VmRSS is (test_proc checks that they agree); stat's field 24
  * reads the per-CPU RSS counters without adding them up on recent kernels

@@ -59,4 +59,13 @@ bool vs_root_exists(const struct vs_root *r, const char *path);
 /* Whether process @pid still exists (its /proc/PID directory is there). */
 bool vs_root_pid_alive(const struct vs_root *r, pid_t pid);
 
+/* Sort out @err, a negative errno from opening or reading a file of
+ * process @pid below @r: when the process is gone (the kernel said ESRCH,
+ * or /proc/PID itself is missing) -ESRCH is returned with @e saying
+ * "process N not found"; otherwise @err is returned and @e, which names
+ * the file, is kept (a file missing beside live ones stays -ENOENT).
+ * Returns @err unchanged when it is not negative. */
+int vs_root_pid_err(const struct vs_root *r, pid_t pid, int err,
+		    struct vs_err *e);
+
 #endif

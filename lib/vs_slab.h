@@ -100,6 +100,10 @@ struct vs_slab_cache {
 	char dir[VS_SLAB_NAME_MAX];	/* the directory NAME resolves to */
 	uint32_t have;			/* bit per enum vs_sa read */
 	uint32_t denied;		/* bit per enum vs_sa: EACCES */
+	uint32_t missing;		/* bit per enum vs_sa asked for and
+					 * absent (ENOENT) */
+	uint32_t bad;			/* bit per enum vs_sa that did not
+					 * parse or was out of range */
 	uint64_t attr[VS_SA__COUNT];
 	enum vs_source attr_src;	/* where @attr and @nodes were read:
 					 * sysfs or vmscope.ko */
@@ -159,9 +163,14 @@ int vs_slab_sysfs_list(struct vs_slabs *s, const struct vs_root *r,
 		       struct vs_err *e);
 
 /* Read the attributes @want (bits of enum vs_sa) of cache @c from sysfs.
- * An attribute the kernel lacks is left out; one that cannot be read for
- * permission sets its bit in @c->denied. Returns 0, or a negative errno
- * for other failures (a malformed file: -EBADMSG). */
+ * An attribute the kernel lacks is left out with its bit in @c->missing;
+ * one that cannot be read for permission sets its bit in @c->denied; one
+ * that cannot be read otherwise, does not parse or holds a value the
+ * kernel cannot have (past 32 bits where the kernel keeps an unsigned
+ * int, an order past 31) is left out with its bit in @c->bad, and the
+ * other attributes are still read. Returns 0, or the negative errno of
+ * the first bad attribute with @e naming its file (-EBADMSG malformed,
+ * -ERANGE out of range). */
 int vs_slab_sysfs_read(struct vs_slab_cache *c, const struct vs_root *r,
 		       uint32_t want, struct vs_err *e);
 

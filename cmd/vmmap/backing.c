@@ -210,7 +210,7 @@ static int backing_begin(const struct opts *o, const struct target *t,
 		return -ENOMEM;
 	vs_err_clear(&e);
 	s->page_size = vs_page_size();
-	r = vs_pagemap_open(o->root, t->tgid, &s->pm, &e);
+	r = vs_pagemap_open(o->root, t->mmpid, &s->pm, &e);
 	if (r == 0)
 		r = vs_kpage_open(o->root, VS_KPAGE_FLAGS | VS_KPAGE_COUNT,
 				  &s->kp, &e);
@@ -224,7 +224,7 @@ static int backing_begin(const struct opts *o, const struct target *t,
 		r = vs_table_new(o->out, "backing", bcols, backing_ncols,
 				 o->cols, o->ncols, &s->t, &e);
 	if (r < 0) {
-		if (r == -ENOENT || r == -ESRCH)
+		if (r == -ESRCH)
 			cmd_warn("process %d not found", (int)t->pid);
 		else
 			cmd_warn_err(&e);
@@ -298,7 +298,7 @@ static int backing_row(const struct opts *o, const struct target *t,
 	vs_err_clear(&e);
 	r = vs_backing_walk(s->ctx, v->start, v->end, &b, &e);
 	if (r < 0) {
-		if (r != -ESRCH && r != -ENOENT)
+		if (r != -ESRCH)
 			cmd_warn_err(&e);
 		return r;
 	}

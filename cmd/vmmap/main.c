@@ -130,29 +130,40 @@ static int resolve(const struct opts *o, struct vs_root *root, pid_t pid,
 {
 	struct vs_status st;
 	struct vs_err e;
+	pid_t mm;
 	int r;
 
 	memset(t, 0, offsetof(struct target, cmdline));
 	t->cmdline[0] = '\0';
 	t->pid = pid;
+	vs_err_clear(&e);
 	r = vs_stat_read(root, pid, &t->st, &e);
 	if (r == 0)
 		r = vs_status_read(root, pid, &st, &e);
-	if (r == -ESRCH || r == -ENOENT) {
-		cmd_warn("process %d not found", (int)pid);
-		return VS_EXIT_NOTFOUND;
-	}
+	/* A zombie: nothing to show, as a process not found (vs_proc.h). */
+	if (r == 0)
+		r = vs_proc_mm_pid(root, pid, &t->st, &mm, &e);
 	if (r < 0) {
 		cmd_warn_err(&e);
 		return cmd_status_of_errno(r);
 	}
 	t->tgid = vs_status_has(&st, VS_ST_TGID) && st.tgid > 0 ? st.tgid : pid;
+	/* A thread's files show its group's address space: the group's are
+	 * read, unless its leader is a zombie (then the thread's own). */
+	t->mmpid = mm == pid ? t->tgid : mm;
+	if (t->mmpid != pid) {
+		struct vs_stat ls;
+
+		if (vs_stat_read(root, t->mmpid, &ls, NULL) < 0 ||
+		    ls.state == 'Z' || ls.state == 'X')
+			t->mmpid = pid;
+	}
 	t->kthread = t->st.flags & VS_PF_KTHREAD;
-	r = vs_cmdline_read(root, pid, &t->st, o->utf8, t->cmdline,
+	r = vs_cmdline_read(root, t->mmpid, &t->st, o->utf8, t->cmdline,
 			    sizeof(t->cmdline), &e);
 	if (r < 0) {
-		cmd_warn("process %d not found", (int)pid);
-		return VS_EXIT_NOTFOUND;
+		cmd_warn_err(&e);
+		return cmd_status_of_errno(r);
 	}
 	return VS_EXIT_OK;
 }

@@ -142,11 +142,11 @@ static const struct view *choose_view(const struct opts *o)
 	return &view_default;
 }
 
-/* Status for a failure to open or read the process's files. */
+/* Status for a failure to open or read the process's files: 42 only when
+ * the process is gone; a missing file of a live one is 3. */
 static int fail_status(struct vs_root *root, const struct target *t, int err)
 {
-	if (err == -ENOENT || err == -ESRCH ||
-	    !vs_root_pid_alive(root, t->tgid))
+	if (err == -ESRCH || !vs_root_pid_alive(root, t->mmpid))
 		return VS_EXIT_NOTFOUND;
 	return cmd_status_of_errno(err);
 }
@@ -294,7 +294,7 @@ int show_process(const struct opts *o, struct vs_root *root, struct target *t)
 
 	memset(&tot, 0, sizeof(tot));
 	vs_err_clear(&e);
-	r = vs_maps_open(root, t->tgid, view->file, &m, &e);
+	r = vs_maps_open(root, t->mmpid, view->file, &m, &e);
 	if (r < 0) {
 		status = fail_status(root, t, r);
 		if (status == VS_EXIT_NOTFOUND)
@@ -357,7 +357,7 @@ int show_process(const struct opts *o, struct vs_root *root, struct target *t)
 			 "what was shown may be incomplete", (int)t->pid);
 	else if (status != VS_EXIT_OK)
 		cmd_warn_err(&e);
-	else if (!vs_root_pid_alive(root, t->tgid)) {
+	else if (!vs_root_pid_alive(root, t->mmpid)) {
 		/* The kernel ends the file early when the process goes. */
 		cmd_warn("process %d exited while it was being read; "
 			 "what was shown may be incomplete", (int)t->pid);

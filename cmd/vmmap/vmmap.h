@@ -61,7 +61,10 @@ struct opts {
 /* One process being shown. */
 struct target {
 	pid_t pid;		/* as given */
-	pid_t tgid;		/* its thread group: whose maps are read */
+	pid_t tgid;		/* its thread group */
+	pid_t mmpid;		/* whose files show the address space: the
+				 * group, or a live thread of a zombie
+				 * leader (target_mm()) */
 	struct vs_stat st;
 	char cmdline[128 * 1024];
 	bool kthread;

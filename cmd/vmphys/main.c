@@ -27,6 +27,7 @@
 #include "vs_fmt.h"
 #include "vs_kpage.h"
 #include "vs_maps.h"
+#include "vs_proc.h"
 #include "vs_numa.h"
 #include "vs_pagemap.h"
 
@@ -377,13 +378,36 @@ static pid_t parse_pid(const char *arg)
 static int proc_status(struct ctx *c, pid_t pid, int err,
 		       const struct vs_err *e)
 {
-	if (err == -ENOENT || err == -ESRCH ||
-	    !vs_root_pid_alive(c->root, pid)) {
+	/* 42 only when the process went; a missing file of a live one is
+	 * the kernel's (or the tree's) lack, said with its name. */
+	if (err == -ESRCH || !vs_root_pid_alive(c->root, pid)) {
 		cmd_warn("process %d not found", (int)pid);
 		return VS_EXIT_NOTFOUND;
 	}
 	cmd_warn_err(e);
 	return cmd_status_of_errno(err);
+}
+
+/* The process to read for @pid (vs_proc_mm_pid(): a zombie has nothing
+ * to show; a zombie leader is read through a live thread), or 0 after
+ * saying why there is none, with *@status set. */
+static pid_t resolve_pid(struct vs_root *root, pid_t pid, int *status)
+{
+	struct vs_stat st;
+	struct vs_err e;
+	pid_t mm = 0;
+	int r;
+
+	vs_err_clear(&e);
+	r = vs_stat_read(root, pid, &st, &e);
+	if (r == 0)
+		r = vs_proc_mm_pid(root, pid, &st, &mm, &e);
+	if (r < 0) {
+		cmd_warn_err(&e);
+		*status = cmd_status_of_errno(r);
+		return 0;
+	}
+	return mm;
 }
 
 /* The pages of [@lo, @hi) that lie in the mappings of @pid. */
@@ -899,6 +923,17 @@ int main(int argc, char **argv)
 	if (vs_root_new(oo.sysroot, &c.root, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
+	}
+	if (pid) {
+		int st = VS_EXIT_FAILURE;
+
+		/* A process that is gone, or a zombie, has nothing to show. */
+		pid = resolve_pid(c.root, pid, &st);
+		if (!pid) {
+			free(ranges);
+			vs_root_unref(c.root);
+			return st;
+		}
 	}
 	if (walk) {
 		int st = VS_EXIT_FAILURE;

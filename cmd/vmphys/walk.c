@@ -280,8 +280,7 @@ int walk_run(struct vs_kmod *k, struct vs_out *out, struct vs_root *root,
 	r = ranges_mapped(root, pid, ranges, nranges, hit, &e);
 	if (r < 0) {
 		free(hit);
-		if (r == -ENOENT || r == -ESRCH ||
-		    !vs_root_pid_alive(root, pid)) {
+		if (r == -ESRCH || !vs_root_pid_alive(root, pid)) {
 			cmd_warn("process %d not found", (int)pid);
 			return VS_EXIT_NOTFOUND;
 		}

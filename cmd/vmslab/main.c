@@ -29,7 +29,12 @@
 
 /* ---- reading ---------------------------------------------------------- */
 
-static bool said_slabinfo, said_sysfs;
+static bool said_slabinfo, said_sysfs, said_bad_attr, said_missing_attr;
+
+/* The attributes that give a cache's counts and geometry from sysfs. */
+#define COUNT_ATTRS ((1u << VS_SA_OBJECTS) | (1u << VS_SA_TOTAL_OBJECTS) | \
+		     (1u << VS_SA_SLABS) | (1u << VS_SA_SLAB_SIZE) | \
+		     (1u << VS_SA_OBJS_PER_SLAB) | (1u << VS_SA_ORDER))
 
 /* Every cache from vmscope.ko, and their names from /sys/kernel/slab's
  * links. Returns 0, or a negative errno with @e set. */
@@ -132,12 +137,35 @@ int snapshot_read(struct vs_root *root, enum count_source src,
 			     (1u << VS_SA_OBJS_PER_SLAB) | (1u << VS_SA_ORDER);
 		r = vs_slab_sysfs_read(c, root, w, &e);
 		if (r < 0) {
-			cmd_warn_err(&e);
-			return cmd_status_of_errno(r);
+			/* One cache's bad file: say it (once per run), show
+			 * the cache without that figure, go on. */
+			if (!said_bad_attr) {
+				said_bad_attr = true;
+				cmd_warn_err(&e);
+			}
+			snap->partial = VS_EXIT_FAILURE;
 		}
 		snap->denied |= c->denied;
-		if (src == SRC_SYSFS || c->counts_src == VS_SRC_NONE)
-			vs_slab_counts_from_sysfs(c);
+		if ((src == SRC_SYSFS || c->counts_src == VS_SRC_NONE) &&
+		    !vs_slab_counts_from_sysfs(c) && !(c->bad & w) &&
+		    (c->missing & w & COUNT_ATTRS)) {
+			/* The kernel shows no such file for this cache. */
+			if (!said_missing_attr) {
+				char path[256], full[4096];
+
+				said_missing_attr = true;
+				snprintf(path, sizeof(path),
+					 "/sys/kernel/slab/%s/%s", c->dir,
+					 vs_sa_name[__builtin_ctz(c->missing &
+						    w & COUNT_ATTRS)]);
+				cmd_warn("no counts for slab cache '%s': '%s' "
+					 "does not exist", c->name,
+					 vs_root_path(root, path, full,
+						      sizeof(full)));
+			}
+			if (snap->partial != VS_EXIT_FAILURE)
+				snap->partial = VS_EXIT_UNSUPPORTED;
+		}
 	}
 	if (snap->denied && !said_sysfs) {
 		said_sysfs = true;
@@ -1018,9 +1046,16 @@ int main(int argc, char **argv)
 			}
 			final = snaps[0].denied || snaps[0].slabinfo_err == -EACCES ||
 				snaps[0].slabinfo_err == -EPERM ?
-				VS_EXIT_PERMISSION : VS_EXIT_FAILURE;
+				VS_EXIT_PERMISSION : snaps[0].partial ?
+				snaps[0].partial : VS_EXIT_FAILURE;
 			break;
 		}
+	if (snaps[0].partial) {
+		struct cmd_status st = { final };
+
+		cmd_status_add(&st, snaps[0].partial);
+		final = st.status;
+	}
 	if (snaps[0].denied & want)
 		final = VS_EXIT_PERMISSION;
 	if (snaps[0].kmod && !o.oo.json)

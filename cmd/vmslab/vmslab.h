@@ -23,6 +23,8 @@ struct snapshot {
 	bool sysfs_listed;	/* /sys/kernel/slab was listed */
 	int slabinfo_err;	/* negative errno when slabinfo failed */
 	uint32_t denied;	/* sysfs attributes that needed root */
+	int partial;		/* VS_EXIT_* of the caches shown without
+				 * some figures (a file missing or bad) */
 	double time;		/* seconds since the epoch */
 };
 

@@ -260,9 +260,13 @@ static int since_boot(const struct opts *o, struct vs_root *root)
 	int r;
 
 	r = vs_interrupts_read(root, "TLB", &q, &e);
-	if (r == 0 && !(row = vs_irqs_row(&q, "TLB")))
-		r = vs_err_set(&e, ENOENT, "'/proc/interrupts' has no TLB row "
-			       "(not an x86 kernel?)");
+	if (r == 0 && !(row = vs_irqs_row(&q, "TLB"))) {
+		char full[4096];
+
+		r = vs_err_set(&e, ENOENT, "'%s' has no TLB row (not an x86 "
+			       "kernel?)", vs_root_path(root, "/proc/interrupts",
+							full, sizeof(full)));
+	}
 	if (r < 0) {
 		cmd_warn_err(&e);
 		vs_irqs_free(&q);

@@ -104,32 +104,29 @@ static void read_proc(struct vs_root *root, pid_t pid, struct proc *p)
 	const struct vs_vma *v;
 	struct vs_stat st;
 	struct vs_err e;
+	pid_t mm;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	vs_pagemix_init(&p->mix);
+	vs_err_clear(&e);
 	r = vs_stat_read(root, pid, &st, &e);
-	if (r == -ESRCH || r == -ENOENT) {
-		cmd_warn("process %d not found", (int)pid);
-		p->status = VS_EXIT_NOTFOUND;
-		return;
-	}
+	/* A zombie has nothing to show; a zombie leader is read through a
+	 * live thread (vs_proc.h). */
+	if (r == 0)
+		r = vs_proc_mm_pid(root, pid, &st, &mm, &e);
 	if (r < 0) {
 		cmd_warn_err(&e);
 		p->status = cmd_status_of_errno(r);
 		return;
 	}
 	snprintf(p->comm, sizeof(p->comm), "%s", st.comm);
-	r = vs_maps_open(root, pid, VS_FILE_SMAPS, &maps, &e);
+	r = vs_root_pid_err(root, mm, vs_maps_open(root, mm, VS_FILE_SMAPS,
+						   &maps, &e), &e);
 	if (r < 0) {
-		if (r == -ESRCH || r == -ENOENT) {
-			cmd_warn("process %d not found", (int)pid);
-			p->status = VS_EXIT_NOTFOUND;
-		} else {
-			cmd_warn_err(&e);
-			p->status = cmd_status_of_errno(r);
-		}
+		cmd_warn_err(&e);
+		p->status = cmd_status_of_errno(r);
 		return;
 	}
 	while ((r = vs_maps_next(maps, &v, &e)) == 1)

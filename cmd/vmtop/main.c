@@ -16,6 +16,7 @@
 #include "common.h"
 #include "vmtop.h"
 #include "vs_fmt.h"
+#include "vs_proc.h"
 
 enum {
 	OPT_REVERSE = 0x100, OPT_OPENMETRICS, OPT_REFRESH,
@@ -146,6 +147,23 @@ static uint64_t parse_interval(const char *arg)
 	return ms;
 }
 
+/* Why -p @pid has no row: it is gone, or a zombie (vs_proc.h's rule). */
+static void say_missing(pid_t pid)
+{
+	struct vs_root *root;
+	struct vs_stat st;
+	struct vs_err e;
+	pid_t mm;
+
+	vs_err_set(&e, ESRCH, "process %d not found", (int)pid);
+	if (vs_root_new(NULL, &root, NULL) == 0) {
+		if (vs_stat_read(root, pid, &st, NULL) == 0)
+			vs_proc_mm_pid(root, pid, &st, &mm, &e);
+		vs_root_unref(root);
+	}
+	cmd_warn_err(&e);
+}
+
 /* Warnings after a text or JSON run: what could not be shown. */
 static void report(const struct sample *s, const struct filter *f,
 		   struct cmd_status *status)
@@ -160,13 +178,16 @@ static void report(const struct sample *s, const struct filter *f,
 	if (s->st.vanished)
 		cmd_warn("%u processes exited during the scan and were "
 			 "skipped", s->st.vanished);
+	if (s->st.zombies && !f->npids)
+		cmd_warn("%u zombies were left out: they have exited and have "
+			 "no address space", s->st.zombies);
 	for (size_t i = 0; i < f->npids; i++) {
 		bool found = false;
 
 		for (size_t k = 0; k < s->nrows && !found; k++)
 			found = s->rows[k].pid == f->pids[i];
 		if (!found) {
-			cmd_warn("process %d not found", f->pids[i]);
+			say_missing(f->pids[i]);
 			cmd_status_add(status, VS_EXIT_NOTFOUND);
 		} else if (s->st.unreadable) {
 			for (size_t k = 0; k < s->nrows; k++)

@@ -227,10 +227,19 @@ static int read_rollup(struct scanner *sc, struct row *r, struct vs_err *e)
 	};
 	const struct vs_vma *v;
 	struct vs_maps *m;
+	pid_t mm = r->pid;
 	uint64_t x;
 	int ret;
 
-	ret = vs_maps_open(sc->root, r->pid, VS_FILE_SMAPS_ROLLUP, &m, e);
+	/* A zombie has no address space; a zombie leader's lives on in its
+	 * threads and is read through one of them (vs_proc.h). */
+	if (r->state == 'Z' || r->state == 'X') {
+		struct vs_stat st = { .state = r->state };
+
+		if (vs_proc_mm_pid(sc->root, r->pid, &st, &mm, e) < 0)
+			return -ESRCH;
+	}
+	ret = vs_maps_open(sc->root, mm, VS_FILE_SMAPS_ROLLUP, &m, e);
 	if (ret == -ENOENT || ret == -ESRCH)
 		return -ESRCH;
 	if (ret < 0)
@@ -247,7 +256,7 @@ static int read_rollup(struct scanner *sc, struct row *r, struct vs_err *e)
 			set_fig(r, F_HUGETLB, x);
 	}
 	vs_maps_close(m);
-	if (ret == -ESRCH || (ret <= 0 && !vs_root_pid_alive(sc->root, r->pid)))
+	if (ret == -ESRCH || (ret <= 0 && !vs_root_pid_alive(sc->root, mm)))
 		return -ESRCH;
 	if (ret < 0)
 		return ret;
@@ -461,7 +470,10 @@ static int scan_full(struct scanner *sc, struct sample *s)
 			ret = read_rollup(sc, r, &e);
 		}
 		if (ret == -ESRCH) {
-			s->st.vanished++;
+			if (r->state == 'Z' || r->state == 'X')
+				s->st.zombies++;
+			else
+				s->st.vanished++;
 			goto drop;
 		}
 		if (ret < 0 && ret != -EACCES && ret != -EPERM)
@@ -728,6 +740,10 @@ static int scan_watch(struct scanner *sc, struct sample *s, uint64_t tick)
 			if (ret == -ESRCH) {
 				free(r->cmdline);
 				free(r->program);
+				if (r->state == 'Z' || r->state == 'X') {
+					s->st.zombies++;
+					goto left_out;
+				}
 				goto vanished;
 			}
 			if (ret < 0 && ret != -EACCES && ret != -EPERM)
@@ -756,6 +772,7 @@ static int scan_watch(struct scanner *sc, struct sample *s, uint64_t tick)
 		continue;
 vanished:
 		s->st.vanished++;
+left_out:
 		free(p->cmdline);
 		free(p->program);
 	}

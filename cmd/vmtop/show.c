@@ -474,6 +474,7 @@ static void put_scan(struct vs_json *j, const struct sample *s)
 	vs_json_u64(j, "kernel_threads_hidden", s->st.kthreads_hidden);
 	vs_json_u64(j, "filtered", s->st.filtered);
 	vs_json_u64(j, "vanished", s->st.vanished);
+	vs_json_u64(j, "zombies", s->st.zombies);
 	vs_json_u64(j, "unreadable", s->st.unreadable);
 	vs_json_obj_end(j);
 }
@@ -625,6 +626,7 @@ static int put_openmetrics(const struct show *sh, FILE *f,
 		const struct { const char *result; unsigned v; } sc[] = {
 			{ "shown", (unsigned)s->nrows },
 			{ "vanished", s->st.vanished },
+			{ "zombie", s->st.zombies },
 			{ "unreadable", s->st.unreadable },
 			{ "kernel_thread_hidden", s->st.kthreads_hidden },
 			{ "filtered", s->st.filtered },

@@ -61,6 +61,8 @@ struct scan_stats {
 	unsigned kthreads_hidden;	/* kernel threads left out */
 	unsigned filtered;		/* left out by -p, -U, -c */
 	unsigned vanished;		/* exited during the scan */
+	unsigned zombies;		/* zombies left out: no address
+					 * space (vs_proc_mm_pid()) */
 	unsigned unreadable;		/* smaps_rollup not permitted */
 	int first_unreadable_pid;
 };

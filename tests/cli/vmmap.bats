@@ -281,7 +281,7 @@ for f in glob.glob("/proc/[0-9]*/stat"):
 		run "$VMMAP" -X "$FIXTURE_PID"
 		[ "$status" -eq 0 ] || [ "$status" -eq 42 ] || fail "exit $status: $output"
 		if [ "$status" -eq 42 ]; then
-			assert_output --regexp "process $FIXTURE_PID (not found|exited while it was being read)"
+			assert_output --regexp "process $FIXTURE_PID (not found|exited while it was being read|is a zombie)"
 		fi
 		kill_fixtures
 	done

@@ -469,7 +469,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))["vmtop"]
 s = d["scan"]
 assert s["shown"] == len(d["processes"])
-assert s["seen"] == s["shown"] + s["vanished"] + s["kernel_threads_hidden"] + s["filtered"]
+assert s["seen"] == s["shown"] + s["vanished"] + s["zombies"] + s["kernel_threads_hidden"] + s["filtered"]
 print(s["vanished"])' "$WORK/j" >> "$WORK/vanished"
 	done
 	wait "$watch" || fail "vmtop --watch failed"
@@ -480,7 +480,7 @@ for line in open(sys.argv[1]):
     d = json.loads(line)["vmtop"]
     s = d["scan"]
     assert s["shown"] == len(d["processes"])
-    assert s["seen"] == s["shown"] + s["vanished"] + s["kernel_threads_hidden"] + s["filtered"]
+    assert s["seen"] == s["shown"] + s["vanished"] + s["zombies"] + s["kernel_threads_hidden"] + s["filtered"]
     assert len({p["pid"] for p in d["processes"]}) == s["shown"]
     print(s["vanished"], end=" ")' "$WORK/nd" > "$WORK/vanished.watch"
 	wait "$churn"

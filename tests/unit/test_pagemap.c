@@ -3,6 +3,8 @@
  * binary files below a temporary root (the kernel's formats are fixed
  * 64-bit words, so a test can write any case, hostile ones included). */
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "vs_backing.h"
@@ -215,9 +217,23 @@ static void test_pagemap_reader(void **state)
 	assert_int_equal(vs_pagemap_read(pm, UINT64_MAX / 2, 1, out, &e),
 			 -EINVAL);
 	vs_pagemap_close(pm);
-	/* No such process. */
-	assert_int_equal(vs_pagemap_open(r, 8, &pm, &e), -ENOENT);
-	assert_non_null(strstr(e.msg, "/proc/8/pagemap"));
+	/* No such process: -ESRCH, "not found". */
+	assert_int_equal(vs_pagemap_open(r, 8, &pm, &e), -ESRCH);
+	assert_non_null(strstr(e.msg, "process 8 not found"));
+	/* A live process without its pagemap: -ENOENT, the file named. */
+	put_file(dir, "proc/10/stat", "10 (x) S 1", 10);
+	assert_int_equal(vs_pagemap_open(r, 10, &pm, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "/proc/10/pagemap"));
+	/* A FIFO in its place is refused at once, not read forever. */
+	{
+		char fifo[4200];
+
+		snprintf(fifo, sizeof(fifo), "%s/proc/10/pagemap", dir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		assert_int_equal(vs_pagemap_open(r, 10, &pm, &e), -EINVAL);
+		assert_non_null(strstr(e.msg, "not a regular file"));
+		unlink(fifo);
+	}
 	/* Truncated inside an entry. */
 	put_file(dir, "proc/9/pagemap", "\1\2\3\4\5\6\7\10\11", 9);
 	assert_int_equal(vs_pagemap_open(r, 9, &pm, &e), 0);

@@ -131,6 +131,18 @@ static void test_slabinfo_hostile(void **state)
 	assert_int_equal(vs_slabinfo_parse(&s, "slabinfo - version: 1.1\n", 24,
 					   "s", &e), -ENOTSUP);
 	vs_slabs_free(&s);
+	/* A version past 64 bits is quoted as written, never wrapped. */
+	{
+		static const char big[] =
+			"slabinfo - version: 99999999999999999999.1\n";
+
+		vs_slabs_init(&s);
+		assert_int_equal(vs_slabinfo_parse(&s, big, sizeof(big) - 1,
+						   "s", &e), -ENOTSUP);
+		assert_non_null(strstr(e.msg, "version 99999999999999999999.1 "
+					      "is not supported"));
+		vs_slabs_free(&s);
+	}
 	/* A name with a space, and unknown trailing sections, are kept. */
 	{
 		static const char ok[] = "slabinfo - version: 2.1\n"
@@ -166,6 +178,50 @@ static void test_slabinfo_truncated(void **state)
 		vs_slabs_free(&s);
 	}
 	free(text);
+}
+
+/* One bad attribute of a cache: named, left out, the others still read;
+ * a missing one is marked missing; absurd values are refused. */
+static void test_sysfs_bad_attrs(void **state)
+{
+	static const struct { const char *name, *text; } files[] = {
+		{ "object_size", "192\n" }, { "slab_size", "192\n" },
+		{ "objs_per_slab", "21\n" },
+		{ "order", "18446744073709551615\n" },
+		{ "objects", "garbage\n" }, { "slabs", "4 N0=4\n" },
+		{ "align", "4294967296\n" },
+	};
+	const char *dir = tmp_dir();
+	struct vs_slab_cache *c;
+	struct vs_slabs s;
+	struct vs_root *r;
+	struct vs_err e;
+	char rel[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(rel, sizeof(rel), "sys/kernel/slab/foo/%s",
+			 files[i].name);
+		put_file(dir, rel, files[i].text, strlen(files[i].text));
+	}
+	r = root_of(dir);
+	vs_slabs_init(&s);
+	assert_int_equal(vs_slab_sysfs_list(&s, r, &e), 0);
+	c = vs_slabs_find(&s, "foo");
+	assert_non_null(c);
+	/* The first bad file is the one named; all were looked at. */
+	assert_int_equal(vs_slab_sysfs_read(c, r, VS_SA_ALL, &e), -ERANGE);
+	assert_non_null(strstr(e.msg, "/sys/kernel/slab/foo/order"));
+	assert_true(c->bad & (1u << VS_SA_ORDER));
+	assert_true(c->bad & (1u << VS_SA_OBJECTS));
+	assert_true(c->bad & (1u << VS_SA_ALIGN));
+	assert_false(vs_slab_has(c, VS_SA_ORDER));
+	assert_true(vs_slab_has(c, VS_SA_SLABS));
+	assert_int_equal(c->attr[VS_SA_SLABS], 4);
+	assert_true(c->missing & (1u << VS_SA_TOTAL_OBJECTS));
+	assert_false(vs_slab_counts_from_sysfs(c));
+	vs_slabs_free(&s);
+	vs_root_unref(r);
 }
 
 static void test_sysfs(void **state)
@@ -289,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_slabinfo_hostile),
 		cmocka_unit_test(test_slabinfo_truncated),
 		cmocka_unit_test(test_sysfs),
+		cmocka_unit_test(test_sysfs_bad_attrs),
 		cmocka_unit_test(test_attr_parse),
 		cmocka_unit_test(test_derived),
 	};
