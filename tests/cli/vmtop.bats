@@ -4,6 +4,7 @@
 # --watch in a terminal (tmux).
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 VMTOP=$BIN/vmtop
 
@@ -508,6 +509,47 @@ assert d["scan"]["unreadable"] == 1'
 	run "$VMTOP" -J -p "$FIXTURE_PID" -o PSS
 	assert_success
 	assert_output --regexp '"pss": [0-9]+'
+}
+
+@test "vmtop: root of a user namespace only is told so, not told to become root" {
+	is_root || skip "needs root to make a user namespace whose root is real root's uid"
+	unshare -r true 2>/dev/null || skip "unshare -r: user namespaces are not permitted here"
+	start_fixture --maps 3
+	# The independent reading: inside the namespace the file is refused
+	# (CAP_SYS_PTRACE there does not reach the initial namespace).
+	if unshare -r cat "/proc/$FIXTURE_PID/smaps_rollup" >/dev/null 2>&1; then
+		skip "this kernel lets a user namespace's root read outside processes"
+	fi
+	run --separate-stderr unshare -r "$VMTOP" -J -p "$FIXTURE_PID" -o PID,RSS,PSS
+	assert_failure 4
+	echo "$stderr" | grep -q "hint: root may not read it: this process is root of a user namespace only" ||
+		fail "no user-namespace hint: $stderr"
+	if echo "$stderr" | grep -q "needs root"; then fail "told root to become root: $stderr"; fi
+	echo "$output" | "$PY" -c '
+import json, sys
+p = json.load(sys.stdin)["vmtop"]["processes"][0]
+assert p["rss"] is not None and p["pss"] is None, p'
+}
+
+@test "vmtop: a process root may not read (here PID 1, if so) is not a 'needs root' hint" {
+	is_root || skip "the hint for a user is checked by the cli-user suite"
+	# The independent reading: does the kernel refuse root this file?
+	pid=
+	for d in /proc/[0-9]*; do
+		# A process with memory (not a kernel thread) whose rollup
+		# root is refused.
+		rss=$(awk '{print $2}' "$d/statm" 2>/dev/null) || continue
+		[ "${rss:-0}" -gt 0 ] || continue
+		if ! cat "$d/smaps_rollup" >/dev/null 2>&1 && [ -e "$d/smaps_rollup" ]; then
+			pid=${d#/proc/}; break
+		fi
+	done
+	[ -n "$pid" ] || skip "root may read every process on this machine (the user-namespace test covers the hint)"
+	run --separate-stderr "$VMTOP" -p "$pid" -o PID,RSS,PSS
+	assert_failure 4
+	echo "$stderr" | grep -q "hint: root may not read it either: CAP_SYS_PTRACE is held" ||
+		fail "no hint that root may not read it: $stderr"
+	if echo "$stderr" | grep -q "needs root"; then fail "told root to become root: $stderr"; fi
 }
 
 @test "vmtop: bad options are usage errors (exit 2), a missing pid is 42" {
