@@ -552,6 +552,87 @@ assert p["rss"] is not None and p["pss"] is None, p'
 	if echo "$stderr" | grep -q "needs root"; then fail "told root to become root: $stderr"; fi
 }
 
+# A stopped fixture in a user namespace of its own (unshare -r execs it:
+# same pid): its root reads it, but not the processes outside. Sets NS_PID.
+start_ns_fixture() {
+	local out=$WORK/ns.$RANDOM i
+	unshare -r "$FIX/mapper" "$@" > "$out" 2> "$out.err" 3>&- &
+	NS_PID=$!
+	FIXTURE_PIDS+=("$NS_PID")
+	for i in $(seq 1 1000); do
+		grep -q '^ready' "$out" && break
+		kill -0 "$NS_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	grep -q '^ready' "$out" || { cat "$out.err" >&2; return 1; }
+	kill -STOP "$NS_PID"
+	wait_stopped "$NS_PID"
+}
+
+@test "vmtop -t: totals add what could be read and say how many processes they leave out (text, JSON, OpenMetrics)" {
+	is_root || skip "needs root to make a user namespace whose root is real root's uid"
+	unshare -r true 2>/dev/null || skip "unshare -r: user namespaces are not permitted here"
+	three_fixtures
+	start_ns_fixture --touch --maps 20 --heap 100
+	N1=$NS_PID
+	# In the namespace of N1: N1 is readable, A, B and C (outside) not.
+	inns() { nsenter -U -t "$N1" --preserve-credentials "$@"; }
+	if inns cat "/proc/$A/smaps_rollup" >/dev/null 2>&1; then
+		skip "this kernel lets a user namespace's root read outside processes"
+	fi
+	inns cat "/proc/$N1/smaps_rollup" >/dev/null || fail "cannot read its own namespace's process"
+	pids=$A,$B,$C,$N1
+	inns "$VMTOP" -J -t -p "$pids" -o PID,RSS,PSS,USS,SWAP > "$WORK/j" 2> "$WORK/err" || true
+	inns "$VMTOP" -t -b -p "$pids" -o PID,RSS,PSS,USS,SWAP > "$WORK/txt" 2>/dev/null || true
+	inns "$VMTOP" -t --openmetrics -p "$pids" > "$WORK/om" 2>/dev/null || true
+	"$PY" "$TOOLS/validate_json.py" "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/j"
+	# The independent reading, as real root, of the stopped fixtures:
+	# smaps_rollup of the one readable process, ps's RSS of all four.
+	run "$PY" - "$WORK/j" "$WORK/txt" "$WORK/om" "$N1" "$A" "$B" "$C" <<'EOF'
+import json, subprocess, sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+jf, tf, of, n1 = sys.argv[1:5]
+outside = sys.argv[5:]
+def rollup(pid):
+    f = {}
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        parts = line.split()
+        if parts[0].endswith(":") and len(parts) >= 3:
+            f[parts[0][:-1]] = int(parts[1]) * 1024
+    return f
+r = rollup(n1)
+pss, uss, swap = r["Pss"], r["Private_Clean"] + r["Private_Dirty"], r["Swap"]
+rss = sum(int(x) * 1024 for x in subprocess.check_output(
+    ["ps", "-o", "rss=", "-p", ",".join([n1] + outside)]).split())
+d = json.load(open(jf))["vmtop"]
+assert d["scan"]["unreadable"] == 3, d["scan"]
+t = d["totals"]
+assert t["pss"] == pss and t["uss"] == uss and t["swap"] == swap, (t, pss, uss, swap)
+assert t["rss"] == rss, (t, rss)
+lo = d["totals_left_out"]
+assert lo == {"processes": 3, "columns": ["pss", "uss", "swap"]}, lo
+# Text: the total line has the sums, and a line says what it leaves out.
+txt = open(tf).read().splitlines()
+i = next(k for k, l in enumerate(txt) if l.startswith("totals of"))
+total = txt[i - 1].split()
+assert [int(x) for x in total[-4:]] == [rss, pss, uss, swap], (total, rss, pss, uss, swap)
+assert "totals of PSS, USS, SWAP leave out 3 of 4 processes" in "\n".join(txt), txt
+fams = {f.name: f for f in text_string_to_metric_families(open(of).read())}
+assert fams["vmtop_total_pss_bytes"].samples[0].value == pss
+assert fams["vmtop_total_rss_bytes"].samples[0].value == rss
+left = {s.labels["figure"]: s.value for s in fams["vmtop_total_left_out_processes"].samples}
+assert left["pss_bytes"] == 3 and left["uss_bytes"] == 3 and left["rss_bytes"] == 0, left
+EOF
+	assert_success
+	grep -q "3 of .* processes could not be read" "$WORK/err" || fail "$(cat "$WORK/err")"
+	# Every process readable: nothing is left out.
+	"$VMTOP" -J -t -p "$pids" -o PID,PSS | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)["vmtop"]
+assert d["totals_left_out"] == {"processes": 0, "columns": []}, d["totals_left_out"]
+assert d["totals"]["pss"] == sum(p["pss"] for p in d["processes"])'
+}
+
 @test "vmtop: bad options are usage errors (exit 2), a missing pid is 42" {
 	for args in "--watch=0" "--watch=abc" "-w-1" "-n 0" "-n x" "-p 0" "-p abc" \
 		    "-o NOPE" "-s NOPE" "-c (" "-U no-such-user-here" "-J --openmetrics" \
