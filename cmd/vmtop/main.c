@@ -310,6 +310,7 @@ int main(int argc, char **argv)
 			sh.term_cols = ws.ws_col;
 		}
 	}
+	needs.memgap = sh.totals;
 	if (scanner_new(&flt, &needs, &sc) < 0)
 		return VS_EXIT_FAILURE;
 	if (sh.watch)

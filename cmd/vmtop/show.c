@@ -861,6 +861,8 @@ int show_sample(struct show *sh, struct sample *s, double interval)
 			put_left_out(sh, &o, s);
 		if (!r && sh->totals && s->sys.ok)
 			r = put_system(&o, &s->sys);
+		if (!r && sh->totals)
+			vs_memgap_put(&o, "memory_gap", &s->sys.gap);
 		vs_json_obj_end(j);
 		vs_json_obj_end(j);
 		if (vs_json_finish(j) < 0 && !r)
@@ -882,6 +884,8 @@ int show_sample(struct show *sh, struct sample *s, double interval)
 			fputc('\n', f);
 			r = put_system(&o, &s->sys);
 		}
+		if (!r && sh->totals)
+			vs_memgap_put(&o, "memory_gap", &s->sys.gap);
 		if (sh->watch && !sh->tty)
 			fputc('\n', f);
 		fflush(f);
