@@ -143,6 +143,32 @@ EOF
 	assert_success
 }
 
+@test "vmtop -t: MemFree against the zones' free pages, as the files say (read just after), noted in text iff flagged" {
+	"$VMTOP" -t -J -o PID,PSS > "$WORK/j" 2>/dev/null
+	"$PY" "$TOOLS/validate_json.py" "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/j"
+	run "$PY" "$TOOLS/memgap_oracle.py" / "$WORK/j" memory_gap --live
+	assert_success
+	echo "# live: $output" >&3
+	# The system table's MemTotal is the one compared.
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["vmtop"]
+assert d["memory_gap"]["mem_total"] == d["total"]["size"], (d["memory_gap"], d["total"])' "$WORK/j"
+	far=$("$PY" -c '
+import json, sys
+g = json.load(open(sys.argv[1]))["vmtop"]["memory_gap"]
+print(g["flagged"], abs(abs(g["free_gap"]) - g["threshold"]) > g["threshold"] / 10)' "$WORK/j")
+	run --separate-stderr "$VMTOP" -t -o PID,PSS
+	assert_success
+	case $far in
+	"True True") echo "$output" | grep -q "^note: meminfo's MemFree" || fail "flagged in JSON, not in text" ;;
+	"False True") if echo "$output" | grep -q "^note: meminfo"; then fail "flagged in text only"; fi ;;
+	esac
+	# Without -t: no comparison, no key.
+	"$VMTOP" -J -o PID > "$WORK/j2" 2>/dev/null
+	"$PY" -c 'import json, sys; assert "memory_gap" not in json.load(open(sys.argv[1]))["vmtop"]' "$WORK/j2"
+}
+
 @test "vmtop: kernel threads only with -k; filters by pid, user and command" {
 	start_fixture --maps 3
 	"$VMTOP" -J -k -o PID,COMMAND,PSS,RSS 2>/dev/null | "$PY" -c '
