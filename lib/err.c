@@ -1,6 +1,7 @@
 /* err.c - error messages that travel from the library to a command. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -109,6 +110,40 @@ static int in_initial_userns(void)
 	return strcmp(link, "user:[4026531837]") == 0;
 }
 
+/* True when the live process @pid has this process's user and group as
+ * its real, effective and saved ids (/proc/PID/status, which everyone may
+ * read): the kernel then refuses only a process that is not dumpable. */
+static bool same_ids(long pid)
+{
+	char path[64], buf[4096];
+	unsigned long id[2][4];
+	ssize_t n;
+	int fd;
+	const char *u, *g;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	u = strstr(buf, "\nUid:");
+	g = strstr(buf, "\nGid:");
+	if (!u || !g ||
+	    sscanf(u, "\nUid: %lu %lu %lu %lu", &id[0][0], &id[0][1],
+		   &id[0][2], &id[0][3]) != 4 ||
+	    sscanf(g, "\nGid: %lu %lu %lu %lu", &id[1][0], &id[1][1],
+		   &id[1][2], &id[1][3]) != 4)
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (id[0][i] != geteuid() || id[1][i] != getegid())
+			return false;
+	return true;
+}
+
 /* The hint for a permission error on a file of a process: what this
  * process may do, so as not to tell root to become root. The kernel lets
  * a process read another's mm-based files (maps, smaps, pagemap...) when
@@ -127,6 +162,12 @@ static void proc_pid_hint(struct vs_err *e, const char *path)
 				       "CAP_SYS_PTRACE (dropped from its "
 				       "capabilities), which the kernel may "
 				       "ask for to read another process");
+		else if (pid && same_ids(pid))
+			vs_err_hint(e, "the process is this user's but not "
+				       "dumpable (it changed its credentials or "
+				       "called prctl(PR_SET_DUMPABLE, 0)): "
+				       "reading it needs root (or "
+				       "CAP_SYS_PTRACE)");
 		else
 			vs_err_hint(e, "reading another user's process needs "
 				       "root (or CAP_SYS_PTRACE)");

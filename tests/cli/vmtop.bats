@@ -659,6 +659,32 @@ assert d["totals_left_out"] == {"processes": 0, "columns": []}, d["totals_left_o
 assert d["totals"]["pss"] == sum(p["pss"] for p in d["processes"])'
 }
 
+@test "vmtop: a user's own process made non-dumpable (prctl) is said to be so, not another user's" {
+	# Both sides as one unprivileged user: this one, or vmscope-test
+	# when the suite runs as root.
+	as=()
+	if is_root; then
+		id vmscope-test >/dev/null 2>&1 || skip "no user vmscope-test to run as"
+		as=(setpriv --reuid=vmscope-test --regid=vmscope-test --clear-groups)
+	fi
+	"${as[@]}" "$PY" -c '
+import ctypes, sys, time
+ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)	# PR_SET_DUMPABLE, 0
+print("ready", flush=True)
+time.sleep(60)' > "$WORK/nd.out" &
+	pid=$!
+	FIXTURE_PIDS+=("$pid")
+	for i in $(seq 1 500); do grep -q ready "$WORK/nd.out" && break; sleep 0.01; done
+	# The independent reading: the same user is refused its rollup.
+	if "${as[@]}" cat "/proc/$pid/smaps_rollup" >/dev/null 2>&1; then
+		fail "a non-dumpable process was readable by its user"
+	fi
+	run --separate-stderr "${as[@]}" "$VMTOP" -p "$pid" -o PID,RSS,PSS
+	assert_failure 4
+	echo "$stderr" | grep -q "hint: the process is this user's but not dumpable" ||
+		fail "no hint of dumpability: $stderr"
+}
+
 @test "vmtop: bad options are usage errors (exit 2), a missing pid is 42" {
 	for args in "--watch=0" "--watch=abc" "-w-1" "-n 0" "-n x" "-p 0" "-p abc" \
 		    "-o NOPE" "-s NOPE" "-c (" "-U no-such-user-here" "-J --openmetrics" \
