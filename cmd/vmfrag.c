@@ -27,6 +27,7 @@
 #include "common.h"
 #include "vs_buddy.h"
 #include "vs_fmt.h"
+#include "vs_memgap.h"
 #include "vs_source.h"
 #include "vs_text.h"
 
@@ -184,6 +185,10 @@ struct sample {
 	struct vs_buddy b;
 	struct vs_kvlist vmstat;
 	bool have_vmstat;
+	struct vs_kvlist meminfo;	/* for the check of MemFree against
+					 * the zones (vs_memgap) */
+	bool have_meminfo;
+	char virtio_balloon[64];	/* a bound virtio_balloon device */
 	uint64_t threshold;		/* /proc/sys/vm/extfrag_threshold */
 	bool have_threshold;
 	bool have_types;		/* the counts per migrate type are
@@ -196,11 +201,12 @@ static void sample_free(struct sample *s)
 {
 	vs_buddy_free(&s->b);
 	vs_kvlist_free(&s->vmstat);
+	vs_kvlist_free(&s->meminfo);
 }
 
 /* What could not be read, said once. */
 static bool warned_types, warned_info, warned_vmstat, warned_threshold;
-static bool warned_blocks;
+static bool warned_blocks, warned_meminfo;
 static int types_status;	/* exit status of a failed -t */
 
 static void warn_once(bool *done, const struct vs_err *e, const char *what)
@@ -279,6 +285,12 @@ static int collect(struct opts *o, struct vs_root *root, struct sample *s)
 	s->have_vmstat = vs_vmstat_read(root, &s->vmstat, &e) == 0;
 	if (!s->have_vmstat)
 		warn_once(&warned_vmstat, &e, "no compaction counters");
+	s->have_meminfo = vs_meminfo_read(root, &s->meminfo, &e) == 0;
+	if (!s->have_meminfo)
+		warn_once(&warned_meminfo, &e, "no check of MemFree against "
+			  "the zones' free pages");
+	vs_memgap_virtio_balloon(root, s->virtio_balloon,
+				 sizeof(s->virtio_balloon));
 	s->have_threshold = vs_read_u64(root, "/proc/sys/vm/extfrag_threshold",
 					&s->threshold, &e) == 0;
 	if (!s->have_threshold)
@@ -717,7 +729,21 @@ static void compaction(const struct opts *o, const struct sample *s,
 	fputc('\n', out->f);
 }
 
-/* One sample, whole: zones, compaction, threshold. */
+/* MemFree against the zones' free pages: in JSON always (null when
+ * meminfo could not be read), in text when they part beyond the
+ * threshold of vs_memgap.h. */
+static void memory_gap(const struct opts *o, const struct sample *s)
+{
+	struct vs_memgap g = { 0 };
+
+	if (s->have_meminfo)
+		vs_memgap_check(&s->meminfo, &s->b, s->have_vmstat ?
+				&s->vmstat : NULL, page_size(),
+				s->virtio_balloon, &g);
+	vs_memgap_put(o->out, "memory_gap", &g);
+}
+
+/* One sample, whole: zones, compaction, threshold, the gap. */
 static void show(const struct opts *o, const struct sample *s,
 		 const struct sample *prev, uint64_t nsample)
 {
@@ -816,6 +842,7 @@ static void show(const struct opts *o, const struct sample *s,
 			vs_json_u64(j, "extfrag_threshold", s->threshold);
 		else
 			vs_json_null(j, "extfrag_threshold");
+		memory_gap(o, s);
 		vs_json_obj_end(j);
 		vs_json_obj_end(j);
 		if (vs_json_finish(j) == -EPIPE)
@@ -832,6 +859,7 @@ static void show(const struct opts *o, const struct sample *s,
 			(unsigned long long)s->threshold,
 			(unsigned long long)(s->threshold / 1000),
 			(unsigned long long)(s->threshold % 1000));
+	memory_gap(o, s);
 	if (fflush(out->f) != 0 && errno == EPIPE)
 		cmd_exit_closed_pipe();
 }

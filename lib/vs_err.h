@@ -26,8 +26,11 @@ int vs_err_set(struct vs_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Set @e to "cannot @verb '@path': <strerror(code) in lowercase>" and, for
- * permission errors on /proc/PID files, the hint that root is needed.
- * Returns -@code. */
+ * permission errors on /proc/PID files, a hint that says what this
+ * process lacks: root (or CAP_SYS_PTRACE) for a user; for root, that it
+ * lacks CAP_SYS_PTRACE, or is root of a user namespace only, or holds it
+ * and the kernel still refuses (a security module or the kernel's policy
+ * protects the process). Returns -@code. */
 int vs_err_sys(struct vs_err *e, int code, const char *verb, const char *path);
 
 /* Set the hint of @e (printf-style). */

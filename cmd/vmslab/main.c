@@ -26,6 +26,7 @@
 #include "vmslab.h"
 #include "vs_fmt.h"
 #include "vs_source.h"
+#include "vs_trend.h"
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -194,7 +195,7 @@ enum {
 	COL_ALIAS_NAMES, COL_SYSFS_DIR, COL_RECLAIMABLE, COL_ALIGN,
 	COL_PARTIAL_OBJS, COL_CPU_PARTIAL, COL_CPUS, COL_FLAGS, COL_SOURCE,
 	COL_ATTR_SOURCE, COL_DELTA, COL_DELTA_MEM, COL_GREW, COL_TREND,
-	COL__COUNT
+	COL_SLOPE, COL__COUNT
 };
 
 static const struct vs_col cols[COL__COUNT] = {
@@ -272,8 +273,12 @@ static const struct vs_col cols[COL__COUNT] = {
 	[COL_GREW] = { "GREW", "grew_intervals", VS_COL_NUM, 0, VS_COLF_RIGHT,
 		"intervals in which ACTIVE grew, since the first sample" },
 	[COL_TREND] = { "TREND", "trend", VS_COL_STR, 0, 0,
-		"ACTIVE since the first sample: grows (in every interval), up, "
-		"flat, down or mixed" },
+		"ACTIVE since the first sample, by the rule of vmslab(1): "
+		"short (under 4 intervals), flat (no slope beyond noise), "
+		"grows, up or down" },
+	[COL_SLOPE] = { "SLOPE", "slope_per_s", VS_COL_FLOAT, 0, VS_COLF_RIGHT,
+		"least-squares slope of ACTIVE since the first sample, "
+		"objects per second (--watch)" },
 };
 
 /* The sysfs attributes each column needs. */
@@ -304,6 +309,7 @@ struct history {
 	bool have_delta;		/* the deltas below are this sample's */
 	int64_t delta, delta_mem;
 	unsigned grew, shrank, intervals;
+	struct vs_trend trend;		/* ACTIVE over time: the TREND rule */
 };
 
 static struct history *hist;
@@ -509,22 +515,29 @@ static void row_value(const struct row *r, int col, struct val *v)
 		v->null = !r->h || !counts;
 		v->u = r->h ? r->h->grew : 0;
 		return;
-	case COL_TREND:
+	case COL_TREND: {
+		struct vs_trend_fit fit;
+
 		v->is_str = true;
 		v->null = !r->h || !counts;
 		if (v->null)
 			return;
-		if (r->h->intervals == 0 || (!r->h->grew && !r->h->shrank))
-			v->s = "flat";
-		else if (r->h->grew == r->h->intervals)
-			v->s = "grows";
-		else if (!r->h->shrank)
-			v->s = "up";
-		else if (!r->h->grew)
-			v->s = "down";
-		else
-			v->s = "mixed";
+		vs_trend_fit(&r->h->trend, &fit);
+		v->s = vs_trend_name(fit.kind);
 		return;
+	}
+	case COL_SLOPE: {
+		struct vs_trend_fit fit;
+
+		v->is_dbl = true;
+		v->null = !r->h || !counts;
+		if (v->null)
+			return;
+		vs_trend_fit(&r->h->trend, &fit);
+		v->null = !fit.have_slope;
+		v->d = fit.slope;
+		return;
+	}
 	}
 }
 
@@ -821,9 +834,12 @@ static void show(const struct opts *o, struct snapshot *snap,
 
 		h->have_delta = false;
 		if (c->counts_src == VS_SRC_NONE) {
+			/* A gap in the counts: the series starts again. */
 			h->have_prev = false;
+			vs_trend_init(&h->trend);
 			continue;
 		}
+		vs_trend_add(&h->trend, snap->time, c->active_objs);
 		vs_slab_memory(c, page_size(), &mem);
 		if (h->have_prev) {
 			h->have_delta = true;
@@ -910,7 +926,8 @@ static size_t default_cols(const struct opts *o, bool json, int *sel)
 	if (json) {
 		for (int c = 0; c < COL__COUNT; c++)
 			if (o->oo.watch || (c != COL_DELTA && c != COL_DELTA_MEM &&
-					 c != COL_GREW && c != COL_TREND))
+					 c != COL_GREW && c != COL_TREND &&
+					 c != COL_SLOPE))
 				sel[n++] = c;
 		return n;
 	}

@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "vmtop.h"
+#include "vs_err.h"
 #include "vs_fmt.h"
 #include "vs_proc.h"
 
@@ -172,8 +173,16 @@ static void report(const struct sample *s, const struct filter *f,
 		cmd_warn("%u of %u processes could not be read (their "
 			 "smaps_rollup: permission denied): PSS, USS and swap "
 			 "show as '-'", s->st.unreadable, s->st.seen);
-		fprintf(stderr, "hint: reading another user's process needs "
-			"root (or CAP_SYS_PTRACE)\n");
+		char path[64];
+		struct vs_err e;
+
+		/* The library's hint for the first of them: what this
+		 * process lacks, or that root may not read it either. */
+		snprintf(path, sizeof(path), "/proc/%d/smaps_rollup",
+			 s->st.first_unreadable_pid);
+		vs_err_sys(&e, EACCES, "read", path);
+		if (e.hint[0])
+			fprintf(stderr, "hint: %s\n", e.hint);
 	}
 	if (s->st.vanished)
 		cmd_warn("%u processes exited during the scan and were "
@@ -322,6 +331,7 @@ int main(int argc, char **argv)
 			sh.term_cols = ws.ws_col;
 		}
 	}
+	needs.memgap = sh.totals;
 	if (scanner_new(&flt, &needs, &sc) < 0)
 		return VS_EXIT_FAILURE;
 	if (sh.watch)

@@ -806,6 +806,18 @@ int scanner_run(struct scanner *sc, struct sample *s, uint64_t tick)
 	if (ret < 0)
 		return ret;
 	read_meminfo(sc, &s->sys);
+	if (sc->needs.memgap) {
+		static bool warned;
+		struct vs_err e;
+
+		if (vs_memgap_read(sc->root, (uint64_t)sysconf(_SC_PAGESIZE),
+				   &s->sys.gap, &e) < 0 &&
+		    !warned) {
+			warned = true;
+			cmd_warn("%s; no check of MemFree against the zones' "
+				 "free pages", e.msg);
+		}
+	}
 	return 0;
 }
 

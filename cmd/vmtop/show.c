@@ -274,6 +274,79 @@ static void add_row(struct row *g, const struct row *r, bool first)
 		}
 }
 
+/* The total line of -t, summed over the processes of @s (not over the
+ * groups: a group with one unreadable member has no PSS, yet its other
+ * members count). A figure of the total adds every process that has it,
+ * and is unknown only when no process has it; left_out[f] counts the
+ * processes that lack figure f while others have it (their smaps_rollup
+ * could not be read). */
+struct total {
+	struct row r;
+	unsigned left_out[F__COUNT];
+};
+
+static void make_total(const struct sample *s, struct total *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->r.key = "total";
+	for (size_t i = 0; i < s->nrows; i++) {
+		const struct row *r = &s->rows[i];
+
+		t->r.procs += r->procs;
+		for (int f = 0; f < F__COUNT; f++)
+			if (r->have & (1u << f)) {
+				t->r.fig[f] += r->fig[f];
+				t->r.have |= 1u << f;
+			}
+		for (int k = 0; k < R__COUNT; k++)
+			if (r->have_rate & (1u << k)) {
+				t->r.rate[k] += r->rate[k];
+				t->r.have_rate |= 1u << k;
+			}
+		if (r->have_age && (!t->r.have_age || r->age > t->r.age))
+			t->r.age = r->age;
+		t->r.have_age |= r->have_age;
+	}
+	for (size_t i = 0; i < s->nrows; i++)
+		for (int f = 0; f < F__COUNT; f++)
+			if ((t->r.have & ~s->rows[i].have) & (1u << f))
+				t->left_out[f]++;
+}
+
+/* Processes whose figures in the selected columns are not all in the
+ * total; *@names gets those columns' names (text) or JSON keys. */
+static unsigned total_left_out(const struct show *sh, const struct sample *s,
+			       const struct total *t, bool json,
+			       char *names, size_t size)
+{
+	unsigned n = 0;
+	size_t len = 0;
+
+	names[0] = '\0';
+	for (size_t i = 0; i < sh->ncols; i++) {
+		int c = sh->cols[i];
+
+		if (c < COL_FIG || c >= COL_FIG + F__COUNT ||
+		    !t->left_out[c - COL_FIG])
+			continue;
+		if (len < size)
+			len += (size_t)snprintf(names + len, size - len, "%s%s",
+				len ? ", " : "",
+				json ? vmtop_cols[c].json : vmtop_cols[c].name);
+	}
+	for (size_t k = 0; k < s->nrows; k++)
+		for (size_t i = 0; i < sh->ncols; i++) {
+			int c = sh->cols[i], f = c - COL_FIG;
+
+			if (c >= COL_FIG && c < COL_FIG + F__COUNT &&
+			    (t->r.have & ~s->rows[k].have) & (1u << f)) {
+				n++;
+				break;
+			}
+		}
+	return n;
+}
+
 static int cmp_user(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -429,35 +502,69 @@ static int label_col(const struct show *sh)
 }
 
 static int put_table(struct show *sh, struct vs_out *o, const char *key,
-		     const struct row *rows, size_t n, size_t limit)
+		     const struct sample *s, const struct row *rows, size_t n,
+		     size_t limit)
 {
 	struct vs_table *t;
 	struct vs_err e;
-	struct row tot;
+	struct total tot;
 
 	if (vs_table_new(o, key, vmtop_cols, COL__COUNT, sh->cols, sh->ncols,
 			 &t, &e) < 0) {
 		cmd_warn_err(&e);
 		return -ENOMEM;
 	}
-	memset(&tot, 0, sizeof(tot));
-	for (size_t i = 0; i < n; i++) {
-		if (i < limit) {
-			vs_table_row(t);
-			put_row(t, sh, &rows[i]);
-		}
-		add_row(&tot, &rows[i], i == 0);
+	for (size_t i = 0; i < n && i < limit; i++) {
+		vs_table_row(t);
+		put_row(t, sh, &rows[i]);
 	}
 	if (sh->totals) {
 		int lc = label_col(sh);
 
+		make_total(s, &tot);
 		vs_table_footer(t, "totals");
-		tot.key = "total";
-		put_row(t, sh, &tot);
+		put_row(t, sh, &tot.r);
 		if (lc >= 0)
 			vs_table_str(t, lc, "total");
 	}
 	return vs_table_end(t);
+}
+
+/* After the table of -t: which processes the totals leave out. In JSON
+ * the count (0 when none) and the keys of the columns concerned; in text
+ * a line when there are any. */
+static void put_left_out(const struct show *sh, struct vs_out *o,
+			 const struct sample *s)
+{
+	struct total tot;
+	char names[512];
+	unsigned n;
+
+	if (!sh->totals)
+		return;
+	make_total(s, &tot);
+	n = total_left_out(sh, s, &tot, o->fmt == VS_OUT_JSON, names,
+			   sizeof(names));
+	if (o->fmt == VS_OUT_JSON) {
+		struct vs_json *j = &o->json;
+
+		vs_json_obj_begin(j, "totals_left_out");
+		vs_json_u64(j, "processes", n);
+		vs_json_arr_begin(j, "columns");
+		for (size_t i = 0; i < sh->ncols; i++) {
+			int c = sh->cols[i];
+
+			if (c >= COL_FIG && c < COL_FIG + F__COUNT &&
+			    tot.left_out[c - COL_FIG])
+				vs_json_str(j, NULL, vmtop_cols[c].json);
+		}
+		vs_json_arr_end(j);
+		vs_json_obj_end(j);
+	} else if (n) {
+		fprintf(o->f, "totals of %s leave out %u of %zu processes "
+			"(their smaps_rollup could not be read)\n", names, n,
+			s->nrows);
+	}
 }
 
 static const char *group_key(enum group g)
@@ -586,6 +693,32 @@ static int put_openmetrics(const struct show *sh, FILE *f,
 				continue;
 			nl = labels(sh, kind, r, lab, pid, sizeof(pid));
 			vs_om_u64(&m, lab, nl, r->fig[figs[k].f]);
+		}
+	}
+	if (sh->totals) {
+		struct total tot;
+
+		/* -t: the totals over the processes, each figure the sum of
+		 * those that have it, and how many processes each leaves
+		 * out. */
+		make_total(s, &tot);
+		for (size_t k = 0; k < sizeof(figs) / sizeof(*figs); k++) {
+			if (!(tot.r.have & (1u << figs[k].f)))
+				continue;
+			snprintf(name, sizeof(name), "vmtop_total_%s",
+				 figs[k].name);
+			vs_om_family(&m, name, figs[k].type, figs[k].unit,
+				     figs[k].help);
+			vs_om_u64(&m, NULL, 0, tot.r.fig[figs[k].f]);
+		}
+		vs_om_family(&m, "vmtop_total_left_out_processes", VS_OM_GAUGE,
+			     NULL, "processes whose figure is not in its "
+			     "total (their smaps_rollup could not be read)");
+		for (size_t k = 0; k < sizeof(figs) / sizeof(*figs); k++) {
+			const char *lab[2] = { "figure", figs[k].name };
+
+			if (tot.r.have & (1u << figs[k].f))
+				vs_om_u64(&m, lab, 1, tot.left_out[figs[k].f]);
 		}
 	}
 	snprintf(name, sizeof(name), "vmtop_%s_rollup_age_seconds", kind);
@@ -725,9 +858,13 @@ int show_sample(struct show *sh, struct sample *s, double interval)
 		else
 			vs_json_null(j, "interval");
 		put_scan(j, s);
-		r = put_table(sh, &o, group_key(sh->group), rows, n, n);
+		r = put_table(sh, &o, group_key(sh->group), s, rows, n, n);
+		if (!r)
+			put_left_out(sh, &o, s);
 		if (!r && sh->totals && s->sys.ok)
 			r = put_system(&o, &s->sys);
+		if (!r && sh->totals)
+			vs_memgap_put(&o, "memory_gap", &s->sys.gap);
 		vs_json_obj_end(j);
 		vs_json_obj_end(j);
 		if (vs_json_finish(j) < 0 && !r)
@@ -742,11 +879,15 @@ int show_sample(struct show *sh, struct sample *s, double interval)
 
 			limit = room > 0 ? (size_t)room : 1;
 		}
-		r = put_table(sh, &o, group_key(sh->group), rows, n, limit);
+		r = put_table(sh, &o, group_key(sh->group), s, rows, n, limit);
+		if (!r)
+			put_left_out(sh, &o, s);
 		if (!r && sh->totals && s->sys.ok) {
 			fputc('\n', f);
 			r = put_system(&o, &s->sys);
 		}
+		if (!r && sh->totals)
+			vs_memgap_put(&o, "memory_gap", &s->sys.gap);
 		if (sh->watch && !sh->tty)
 			fputc('\n', f);
 		fflush(f);

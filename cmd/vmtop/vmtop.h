@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "vs_memgap.h"
 #include "vs_out.h"
 #include "vs_root.h"
 
@@ -75,6 +76,9 @@ struct sysmem {
 	int64_t other;			/* the rest: total less the above */
 	uint64_t proc_anon, proc_file, proc_shmem;	/* sums of Pss_* */
 	bool proc_complete;		/* every process's rollup was read */
+	struct vs_memgap gap;		/* -t: MemFree against the zones'
+					 * free pages (known false when not
+					 * read) */
 };
 
 struct filter {
@@ -102,6 +106,7 @@ struct scanner;
 struct scan_needs {
 	bool cmdline;
 	bool program;
+	bool memgap;			/* -t: compare meminfo with the zones */
 };
 
 int scanner_new(const struct filter *flt, const struct scan_needs *needs,

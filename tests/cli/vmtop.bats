@@ -4,6 +4,7 @@
 # --watch in a terminal (tmux).
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 VMTOP=$BIN/vmtop
 
@@ -140,6 +141,32 @@ assert rows["anon"]["in_processes"] == sum(p["anon"] or 0 for p in doc["processe
 assert rows["page_cache"]["in_processes"] == sum(p["file"] or 0 for p in doc["processes"])
 EOF
 	assert_success
+}
+
+@test "vmtop -t: MemFree against the zones' free pages, as the files say (read just after), noted in text iff flagged" {
+	"$VMTOP" -t -J -o PID,PSS > "$WORK/j" 2>/dev/null
+	"$PY" "$TOOLS/validate_json.py" "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/j"
+	run "$PY" "$TOOLS/memgap_oracle.py" / "$WORK/j" memory_gap --live
+	assert_success
+	echo "# live: $output" >&3
+	# The system table's MemTotal is the one compared.
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["vmtop"]
+assert d["memory_gap"]["mem_total"] == d["total"]["size"], (d["memory_gap"], d["total"])' "$WORK/j"
+	far=$("$PY" -c '
+import json, sys
+g = json.load(open(sys.argv[1]))["vmtop"]["memory_gap"]
+print(g["flagged"], abs(abs(g["free_gap"]) - g["threshold"]) > g["threshold"] / 10)' "$WORK/j")
+	run --separate-stderr "$VMTOP" -t -o PID,PSS
+	assert_success
+	case $far in
+	"True True") echo "$output" | grep -q "^note: meminfo's MemFree" || fail "flagged in JSON, not in text" ;;
+	"False True") if echo "$output" | grep -q "^note: meminfo"; then fail "flagged in text only"; fi ;;
+	esac
+	# Without -t: no comparison, no key.
+	"$VMTOP" -J -o PID > "$WORK/j2" 2>/dev/null
+	"$PY" -c 'import json, sys; assert "memory_gap" not in json.load(open(sys.argv[1]))["vmtop"]' "$WORK/j2"
 }
 
 @test "vmtop: kernel threads only with -k; filters by pid, user and command" {
@@ -508,6 +535,154 @@ assert d["scan"]["unreadable"] == 1'
 	run "$VMTOP" -J -p "$FIXTURE_PID" -o PSS
 	assert_success
 	assert_output --regexp '"pss": [0-9]+'
+}
+
+@test "vmtop: root of a user namespace only is told so, not told to become root" {
+	is_root || skip "needs root to make a user namespace whose root is real root's uid"
+	unshare -r true 2>/dev/null || skip "unshare -r: user namespaces are not permitted here"
+	start_fixture --maps 3
+	# The independent reading: inside the namespace the file is refused
+	# (CAP_SYS_PTRACE there does not reach the initial namespace).
+	if unshare -r cat "/proc/$FIXTURE_PID/smaps_rollup" >/dev/null 2>&1; then
+		skip "this kernel lets a user namespace's root read outside processes"
+	fi
+	run --separate-stderr unshare -r "$VMTOP" -J -p "$FIXTURE_PID" -o PID,RSS,PSS
+	assert_failure 4
+	echo "$stderr" | grep -q "hint: root may not read it: this process is root of a user namespace only" ||
+		fail "no user-namespace hint: $stderr"
+	if echo "$stderr" | grep -q "needs root"; then fail "told root to become root: $stderr"; fi
+	echo "$output" | "$PY" -c '
+import json, sys
+p = json.load(sys.stdin)["vmtop"]["processes"][0]
+assert p["rss"] is not None and p["pss"] is None, p'
+}
+
+@test "vmtop: a process root may not read (here PID 1, if so) is not a 'needs root' hint" {
+	is_root || skip "the hint for a user is checked by the cli-user suite"
+	# The independent reading: does the kernel refuse root this file?
+	pid=
+	for d in /proc/[0-9]*; do
+		# A process with memory (not a kernel thread) whose rollup
+		# root is refused.
+		rss=$(awk '{print $2}' "$d/statm" 2>/dev/null) || continue
+		[ "${rss:-0}" -gt 0 ] || continue
+		if ! cat "$d/smaps_rollup" >/dev/null 2>&1 && [ -e "$d/smaps_rollup" ]; then
+			pid=${d#/proc/}; break
+		fi
+	done
+	[ -n "$pid" ] || skip "root may read every process on this machine (the user-namespace test covers the hint)"
+	run --separate-stderr "$VMTOP" -p "$pid" -o PID,RSS,PSS
+	assert_failure 4
+	echo "$stderr" | grep -q "hint: root may not read it either: CAP_SYS_PTRACE is held" ||
+		fail "no hint that root may not read it: $stderr"
+	if echo "$stderr" | grep -q "needs root"; then fail "told root to become root: $stderr"; fi
+}
+
+# A stopped fixture in a user namespace of its own (unshare -r execs it:
+# same pid): its root reads it, but not the processes outside. Sets NS_PID.
+start_ns_fixture() {
+	local out=$WORK/ns.$RANDOM i
+	unshare -r "$FIX/mapper" "$@" > "$out" 2> "$out.err" 3>&- &
+	NS_PID=$!
+	FIXTURE_PIDS+=("$NS_PID")
+	for i in $(seq 1 1000); do
+		grep -q '^ready' "$out" && break
+		kill -0 "$NS_PID" 2>/dev/null || break
+		sleep 0.01
+	done
+	grep -q '^ready' "$out" || { cat "$out.err" >&2; return 1; }
+	kill -STOP "$NS_PID"
+	wait_stopped "$NS_PID"
+}
+
+@test "vmtop -t: totals add what could be read and say how many processes they leave out (text, JSON, OpenMetrics)" {
+	is_root || skip "needs root to make a user namespace whose root is real root's uid"
+	unshare -r true 2>/dev/null || skip "unshare -r: user namespaces are not permitted here"
+	three_fixtures
+	start_ns_fixture --touch --maps 20 --heap 100
+	N1=$NS_PID
+	# In the namespace of N1: N1 is readable, A, B and C (outside) not.
+	inns() { nsenter -U -t "$N1" --preserve-credentials "$@"; }
+	if inns cat "/proc/$A/smaps_rollup" >/dev/null 2>&1; then
+		skip "this kernel lets a user namespace's root read outside processes"
+	fi
+	inns cat "/proc/$N1/smaps_rollup" >/dev/null || fail "cannot read its own namespace's process"
+	pids=$A,$B,$C,$N1
+	inns "$VMTOP" -J -t -p "$pids" -o PID,RSS,PSS,USS,SWAP > "$WORK/j" 2> "$WORK/err" || true
+	inns "$VMTOP" -t -b -p "$pids" -o PID,RSS,PSS,USS,SWAP > "$WORK/txt" 2>/dev/null || true
+	inns "$VMTOP" -t --openmetrics -p "$pids" > "$WORK/om" 2>/dev/null || true
+	"$PY" "$TOOLS/validate_json.py" "$VMSCOPE_ROOT/man/schema/vmtop.json" "$WORK/j"
+	# The independent reading, as real root, of the stopped fixtures:
+	# smaps_rollup of the one readable process, ps's RSS of all four.
+	run "$PY" - "$WORK/j" "$WORK/txt" "$WORK/om" "$N1" "$A" "$B" "$C" <<'EOF'
+import json, subprocess, sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+jf, tf, of, n1 = sys.argv[1:5]
+outside = sys.argv[5:]
+def rollup(pid):
+    f = {}
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        parts = line.split()
+        if parts[0].endswith(":") and len(parts) >= 3:
+            f[parts[0][:-1]] = int(parts[1]) * 1024
+    return f
+r = rollup(n1)
+pss, uss, swap = r["Pss"], r["Private_Clean"] + r["Private_Dirty"], r["Swap"]
+rss = sum(int(x) * 1024 for x in subprocess.check_output(
+    ["ps", "-o", "rss=", "-p", ",".join([n1] + outside)]).split())
+d = json.load(open(jf))["vmtop"]
+assert d["scan"]["unreadable"] == 3, d["scan"]
+t = d["totals"]
+assert t["pss"] == pss and t["uss"] == uss and t["swap"] == swap, (t, pss, uss, swap)
+assert t["rss"] == rss, (t, rss)
+lo = d["totals_left_out"]
+assert lo == {"processes": 3, "columns": ["pss", "uss", "swap"]}, lo
+# Text: the total line has the sums, and a line says what it leaves out.
+txt = open(tf).read().splitlines()
+i = next(k for k, l in enumerate(txt) if l.startswith("totals of"))
+total = txt[i - 1].split()
+assert [int(x) for x in total[-4:]] == [rss, pss, uss, swap], (total, rss, pss, uss, swap)
+assert "totals of PSS, USS, SWAP leave out 3 of 4 processes" in "\n".join(txt), txt
+fams = {f.name: f for f in text_string_to_metric_families(open(of).read())}
+assert fams["vmtop_total_pss_bytes"].samples[0].value == pss
+assert fams["vmtop_total_rss_bytes"].samples[0].value == rss
+left = {s.labels["figure"]: s.value for s in fams["vmtop_total_left_out_processes"].samples}
+assert left["pss_bytes"] == 3 and left["uss_bytes"] == 3 and left["rss_bytes"] == 0, left
+EOF
+	assert_success
+	grep -q "3 of .* processes could not be read" "$WORK/err" || fail "$(cat "$WORK/err")"
+	# Every process readable: nothing is left out.
+	"$VMTOP" -J -t -p "$pids" -o PID,PSS | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)["vmtop"]
+assert d["totals_left_out"] == {"processes": 0, "columns": []}, d["totals_left_out"]
+assert d["totals"]["pss"] == sum(p["pss"] for p in d["processes"])'
+}
+
+@test "vmtop: a user's own process made non-dumpable (prctl) is said to be so, not another user's" {
+	# Both sides as one unprivileged user: this one, or vmscope-test
+	# when the suite runs as root.
+	as=()
+	if is_root; then
+		id vmscope-test >/dev/null 2>&1 || skip "no user vmscope-test to run as"
+		as=(setpriv --reuid=vmscope-test --regid=vmscope-test --clear-groups)
+	fi
+	"${as[@]}" "$PY" -c '
+import ctypes, sys, time
+ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)	# PR_SET_DUMPABLE, 0
+print("ready", flush=True)
+time.sleep(60)' > "$WORK/nd.out" &
+	pid=$!
+	FIXTURE_PIDS+=("$pid")
+	for i in $(seq 1 500); do grep -q ready "$WORK/nd.out" && break; sleep 0.01; done
+	# The independent reading: the same user is refused its rollup.
+	if "${as[@]}" cat "/proc/$pid/smaps_rollup" >/dev/null 2>&1; then
+		fail "a non-dumpable process was readable by its user"
+	fi
+	run --separate-stderr "${as[@]}" "$VMTOP" -p "$pid" -o PID,RSS,PSS
+	assert_failure 4
+	echo "$stderr" | grep -q "hint: the process is this user's but not dumpable" ||
+		fail "no hint of dumpability: $stderr"
 }
 
 @test "vmtop: bad options are usage errors (exit 2), a missing pid is 42" {
