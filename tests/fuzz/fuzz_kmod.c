@@ -26,6 +26,18 @@ static void take(struct stream *s, void *out, size_t len)
 	s->n -= k;
 }
 
+/* Records: only what the input holds, the rest of the buffer left as the
+ * library gave it (a reply of 2^24 records must not cost a 512 MB memset
+ * per request; the module too writes only the records it sends). */
+static void take_records(struct stream *s, void *out, size_t len)
+{
+	size_t k = len < s->n ? len : s->n;
+
+	memcpy(out, s->p, k);
+	s->p += k;
+	s->n -= k;
+}
+
 static uint32_t take_u32(struct stream *s)
 {
 	uint32_t v;
@@ -51,10 +63,11 @@ static int serve_list(struct stream *s, struct vs_kmod_query *q)
 	q->aux_done = take_u32(s);
 	q->aux_total = take_u32(s);
 	n = q->count < q->buf_count ? q->count : q->buf_count;
-	take(s, (void *)(uintptr_t)q->buf, (size_t)n * q->rec_size);
+	take_records(s, (void *)(uintptr_t)q->buf, (size_t)n * q->rec_size);
 	n = q->aux_done < q->aux_count ? q->aux_done : q->aux_count;
 	if (q->aux)
-		take(s, (void *)(uintptr_t)q->aux, (size_t)n * q->aux_size);
+		take_records(s, (void *)(uintptr_t)q->aux,
+			     (size_t)n * q->aux_size);
 	return 0;
 }
 
@@ -65,7 +78,7 @@ static int serve_walk(struct stream *s, struct vs_kmod_walk *w)
 	take(s, (char *)w + KMOD_WALK_OUT_FIRST,
 	     KMOD_WALK_OUT_END - KMOD_WALK_OUT_FIRST);
 	n = w->count < w->buf_count ? w->count : w->buf_count;
-	take(s, (void *)(uintptr_t)w->buf, (size_t)n * w->rec_size);
+	take_records(s, (void *)(uintptr_t)w->buf, (size_t)n * w->rec_size);
 	return 0;
 }
 

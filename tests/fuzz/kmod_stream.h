@@ -20,7 +20,8 @@
  *     WALK:  the out fields of struct vs_kmod_walk (count to out_flags,
  *            as laid out there), then min(count, buf_count) records
  *
- * Past the end of the input every byte reads as 0. The fake writes no
+ * Past the end of the input every field reads as 0, and records are not
+ * written (the library's buffers keep what they held). The fake writes no
  * more than the request's room, as the module does; what it claims
  * (count, total, the records' contents) is the input's. */
 #ifndef VS_FUZZ_KMOD_STREAM_H
