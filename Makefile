@@ -5,6 +5,10 @@
 #   make install          install commands, man pages and completions
 #   make san              build with AddressSanitizer and UBSan into build/san
 #   make kmod             build the kernel module (KDIR=... to choose headers)
+#   make fuzz             build the libFuzzer harnesses of tests/fuzz (clang,
+#                         ASan, UBSan) into build/fuzz and run each for
+#                         FUZZ_SECONDS (default 60) seconds; crashes go to
+#                         build/fuzz/crashes/NAME/ (make fuzz-build: build only)
 #   make clean
 #
 # Each command is described once, in the COMMANDS block below: its sources,
@@ -87,7 +91,7 @@ pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 
 .PHONY: all clean check install uninstall san kmod demo bench unit-build \
-	fixtures
+	fixtures fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(addprefix $(B)/bin/,$(COMMANDS)) fixtures
@@ -145,6 +149,38 @@ $(B)/vm/cmdcheck: tests/vm/src/cmdcheck.c tests/vm/src/procfs.h tests/vm/src/tap
 san:
 	$(MAKE) B=build/san EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		LDFLAGS="-fsanitize=address,undefined" CFLAGS="-O1 -g" all unit-build
+
+# ---- fuzzing (tests/fuzz) ------------------------------------------------
+# One libFuzzer harness per parser, tests/fuzz/fuzz_NAME.c, linked with the
+# library built again by clang with coverage for libFuzzer, ASan and UBSan
+# (build/fuzz); seeds from the fixtures (tests/fuzz/seeds.sh).
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_B := build/fuzz
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+
+fuzz-build:
+	$(Q)command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: $(FUZZ_CC) is missing (scripts/install-deps.sh test)" >&2; exit 1; }
+	$(MAKE) B=$(FUZZ_B) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+		EXTRA_CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		$(addprefix $(FUZZ_B)/bin/fuzz_,$(FUZZ_NAMES)) $(FUZZ_B)/bin/kmod_seed
+	tests/fuzz/seeds.sh $(FUZZ_B)/seeds $(FUZZ_B)/bin/kmod_seed
+
+fuzz: fuzz-build
+	tests/fuzz/run -t $(FUZZ_SECONDS)
+
+$(B)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(B)/lib/libvmscope.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
+		$(B)/lib/libvmscope.a $(call pkg_libs,$(LIB_PKGS))
+
+# The module's replies no fixture holds: written by a program (no fuzzer).
+$(B)/bin/kmod_seed: tests/fuzz/kmod_seed.c tests/fuzz/kmod_stream.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Itests/fuzz -o $@ $<
 
 check: all unit-build san
 	tests/run

@@ -269,6 +269,11 @@ static int list_query(struct vs_kmod *k, unsigned long req, const char *what,
 	int tries, err;
 
 	memset(out, 0, sizeof(*out));
+	/* A guess from INFO's counts: no more than a reply may hold. */
+	if (cap > max)
+		cap = max;
+	if (aux_cap > aux_max)
+		aux_cap = aux_max;
 	for (tries = 0; tries < KMOD_TRIES; tries++) {
 		struct vs_kmod_query q;
 

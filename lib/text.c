@@ -37,6 +37,10 @@ static int call(vs_text_fn fn, void *arg, const char *line, size_t n,
 	memcpy(*buf + n + 1, line, n);
 	(*buf)[2 * n + 1] = '\0';
 	pos->orig = *buf + n + 1;
+	/* The kernel writes no NUL in these files; one would end the line
+	 * early and what follows would be lost, not refused. */
+	if (memchr(line, '\0', n))
+		return vs_text_bad(e, pos, "a NUL byte in the line");
 	return fn(arg, *buf, n, pos, e);
 }
 

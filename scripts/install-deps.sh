@@ -12,7 +12,8 @@ build=(build-essential pkg-config procps
 	libproc2-dev libcjson-dev libsmartcols-dev libtracefs-dev libtraceevent-dev)
 test=("${build[@]}" libcmocka-dev bats bats-assert bats-support
 	python3 python3-jsonschema man-db util-linux passwd time mount
-	linux-source smem tmux python3-prometheus-client)
+	linux-source smem tmux python3-prometheus-client
+	clang libclang-rt-14-dev)
 vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod
 	python3-jsonschema binutils)
 bench=("${build[@]}" hyperfine time linux-source smem)

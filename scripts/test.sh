@@ -4,7 +4,8 @@
 set -u
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test vm || exit 1
-make -j2 all unit-build >/dev/null && make -j2 san >/dev/null || {
+make -j2 all unit-build >/dev/null && make -j2 san >/dev/null &&
+	make -j2 fuzz-build >/dev/null || {
 	echo "build failed"
 	echo "0 passed, 1 failed"
 	exit 1
