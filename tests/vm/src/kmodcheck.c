@@ -474,7 +474,7 @@ static bool zi_matches(const struct vs_km_buddy *b, const struct zinfo *zi,
 #define SMALL_BUDGET 1	/* hold_budget= of the init script's second load */
 #define DEFAULT_BUDGET 4096	/* vmscope(4): entries per zone-lock hold */
 
-/* A child that frees every other page of 64 MiB it touched: thousands of
+/* A child that frees every other page of 128 MiB it touched: thousands of
  * order-0 blocks whose buddies stay in use, a free list longer than one
  * hold may walk. Returns its PID (kill it), or -1. */
 static pid_t fragmenter(void)
@@ -487,7 +487,7 @@ static pid_t fragmenter(void)
 		return -1;
 	c = fork();
 	if (c == 0) {
-		size_t len = 64u << 20;
+		size_t len = 128u << 20;
 		char *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -627,7 +627,7 @@ static int cmd_buddy(bool small_budget)
 		    "BUDDY: no zone-lock hold walked more than %d list entries "
 		    "(at most %u, the longest %.1f us under TCG) though "
 		    "pagetypeinfo's longest list has %" PRIu64 " (a child "
-		    "freed every other page of 64 MiB); %d counts derived",
+		    "freed every other page of 128 MiB); %d counts derived",
 		    DEFAULT_BUDGET, max_walk, max_ns / 1e3, longest, q[2]);
 	}
 
