@@ -568,6 +568,12 @@ long vs_walk_ioctl(struct vs_kmod_walk __user *uw)
 		unsigned int budget = min(VS_WALK_BUDGET, VS_WALK_MAX - read);
 		u64 t0;
 
+		/* Too little left of the request for a PTE table and the
+		 * entries above it: end it here rather than in holds that
+		 * could only stop before the next table. */
+		if (read && budget < PTRS_PER_PTE + VS_PT_LEVELS)
+			break;
+
 		wk.nrec = 0;
 		wk.cap = min(VS_WALK_BATCH, w.buf_count - w.count);
 		wk.budget = budget;
