@@ -281,8 +281,9 @@ void cmd_kmod_open(struct cmd_kmod *m, struct vs_root *r,
 	m->loaded = vs_kmod_loaded(r);
 	if (!m->loaded) {
 		if (!json)
-			fprintf(stderr, "%s: note: %s\n", prog,
-				vs_kmod_adds(view));
+			fprintf(stderr, "%s: note: %s (it supports %s; "
+				"see vmscope(4))\n", prog, vs_kmod_adds(view),
+				VS_KMOD_KERNELS);
 		return;
 	}
 	if (!want)

@@ -24,6 +24,7 @@
  * The per-CPU lists are read without their lock, as /proc/zoneinfo does.
  */
 #include <linux/cpumask.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/moduleparam.h>
@@ -36,14 +37,18 @@
 
 #include "vmscope.h"
 
-/* List entries walked per lock hold. A load-time parameter so that the
- * tests can make it small and see the derived and lower-bound paths on a
- * small machine; 0400: only root can read it, nobody can change it. */
-static unsigned int hold_budget = 65536;
+/* List entries walked per lock hold: interrupts are off on that CPU and
+ * every allocation and free of the zone waits meanwhile. A load-time
+ * parameter so that the tests can make it small and see the derived and
+ * lower-bound paths on a small machine; 0400: only root can read it,
+ * nobody can change it. Capped at 65,536 whatever is asked. */
+#define VS_HOLD_DEFAULT	4096u
+#define VS_HOLD_CAP	65536u
+static unsigned int hold_budget = VS_HOLD_DEFAULT;
 module_param(hold_budget, uint, 0400);
 MODULE_PARM_DESC(hold_budget, "free-list entries walked per hold of a zone "
-		 "lock (default 65536, 1 to 1048576)");
-#define VS_HOLD_BUDGET	clamp(hold_budget, 1u, 1u << 20)
+		 "lock (default 4096, 1 to 65536)");
+#define VS_HOLD_BUDGET	clamp(hold_budget, 1u, VS_HOLD_CAP)
 
 /* The ABI's number of each of the kernel's migrate types. */
 static const u8 vs_mt_abi[MIGRATE_TYPES] = {
@@ -79,7 +84,8 @@ static bool vs_count_list(const struct list_head *head, unsigned int *budget,
  * none), Movable last. Fills @cnt and @done, returns nr_free. */
 static unsigned long vs_order_pass(struct zone *zone, unsigned int order,
 				   int skip, unsigned int budget,
-				   u64 *cnt, bool *done, u32 *walked)
+				   u64 *cnt, bool *done, u32 *walked,
+				   u64 *hold_ns)
 {
 	static const int order_of_walk[] = {
 		MIGRATE_UNMOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_HIGHATOMIC,
@@ -94,10 +100,12 @@ static unsigned long vs_order_pass(struct zone *zone, unsigned int order,
 	struct free_area *area = &zone->free_area[order];
 	unsigned int start = budget;
 	unsigned long flags, nr;
+	u64 t0;
 	int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(order_of_walk) != MIGRATE_TYPES);
 	spin_lock_irqsave(&zone->lock, flags);
+	t0 = ktime_get_ns();
 	nr = area->nr_free;
 	for (i = 0; i < MIGRATE_TYPES; i++) {
 		int mt = order_of_walk[i];
@@ -109,6 +117,7 @@ static unsigned long vs_order_pass(struct zone *zone, unsigned int order,
 		done[mt] = vs_count_list(&area->free_list[mt], &budget,
 					 &cnt[mt]);
 	}
+	vs_hold_time(t0, ktime_get_ns(), hold_ns);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	*walked = start - budget;
 	return nr;
@@ -124,7 +133,8 @@ static void vs_count_order(struct zone *zone, unsigned int order,
 	int mt, open = 0, longest = -1, skip = -1;
 	u32 walked;
 
-	nr = vs_order_pass(zone, order, -1, VS_HOLD_BUDGET, cnt, done, &walked);
+	nr = vs_order_pass(zone, order, -1, VS_HOLD_BUDGET, cnt, done, &walked,
+			   &z->max_hold_ns);
 	z->lock_holds++;
 	z->max_hold_walk = max(z->max_hold_walk, walked);
 	for (mt = 0; mt < MIGRATE_TYPES; mt++) {
@@ -142,7 +152,7 @@ static void vs_count_order(struct zone *zone, unsigned int order,
 		 * still too long, keep the first hold's lower bounds. */
 		cond_resched();
 		nr2 = vs_order_pass(zone, order, longest, VS_HOLD_BUDGET, cnt2,
-				    done2, &walked);
+				    done2, &walked, &z->max_hold_ns);
 		z->lock_holds++;
 		z->max_hold_walk = max(z->max_hold_walk, walked);
 		open = 0;
@@ -211,6 +221,7 @@ static int vs_zone_record(int nid, int zi, struct zone *zone,
 				return -EINTR;
 		}
 	}
+	vs_hold_time(0, z->max_hold_ns, &r->q.max_hold_ns);
 	err = vs_emit(r, z);
 	if (err)
 		return err;

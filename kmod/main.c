@@ -26,7 +26,7 @@
 
 VS_ABI_SIZE(vs_kmod_info, 240);
 VS_ABI_SIZE(vs_kmod_query, 88);
-VS_ABI_SIZE(vs_kmod_zone, 1400);
+VS_ABI_SIZE(vs_kmod_zone, 1408);
 VS_ABI_SIZE(vs_kmod_pcp, 32);
 VS_ABI_SIZE(vs_kmod_cache, 264);
 VS_ABI_SIZE(vs_kmod_slab_node, 56);
@@ -131,10 +131,10 @@ static long vs_info(void __user *arg)
 }
 
 /* Read and check a list request: the ABI version, the record sizes this
- * request uses (@aux_size 0: no aux array), no unknown flags or reserved
- * fields. */
+ * request uses (@aux_size 0: no aux array), no flags but @flags, no
+ * reserved fields. */
 static int vs_query_begin(struct vs_req *r, void __user *arg, u32 rec_size,
-			  u32 aux_size)
+			  u32 aux_size, u32 flags)
 {
 	struct vs_kmod_query *q = &r->q;
 	int i;
@@ -143,7 +143,8 @@ static int vs_query_begin(struct vs_req *r, void __user *arg, u32 rec_size,
 		return -EFAULT;
 	if (q->abi_version != VS_KMOD_ABI_VERSION)
 		return -EPROTO;
-	if (q->flags || q->rec_size != rec_size || q->aux_size != aux_size)
+	if ((q->flags & ~flags) || q->rec_size != rec_size ||
+	    q->aux_size != aux_size)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(q->reserved); i++)
 		if (q->reserved[i])
@@ -155,16 +156,17 @@ static int vs_query_begin(struct vs_req *r, void __user *arg, u32 rec_size,
 	if (aux_size && q->aux_count && !q->aux)
 		return -EINVAL;
 	q->count = q->aux_done = q->total = q->aux_total = 0;
+	q->max_hold_ns = 0;
 	return 0;
 }
 
 static long vs_query(void __user *arg, int (*fn)(struct vs_req *),
-		     u32 rec_size, u32 aux_size)
+		     u32 rec_size, u32 aux_size, u32 flags)
 {
 	struct vs_req r;
 	int err;
 
-	err = vs_query_begin(&r, arg, rec_size, aux_size);
+	err = vs_query_begin(&r, arg, rec_size, aux_size, flags);
 	if (err)
 		return err;
 	err = fn(&r);
@@ -196,16 +198,18 @@ static long vs_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case VS_KMOD_IOC_BUDDY:
 		return vs_query(uarg, vs_buddy_query,
 				sizeof(struct vs_kmod_zone),
-				sizeof(struct vs_kmod_pcp));
+				sizeof(struct vs_kmod_pcp), 0);
 	case VS_KMOD_IOC_SLAB:
 		if (!vs_slab_usable())
 			return -EOPNOTSUPP;
 		return vs_query(uarg, vs_slab_query,
 				sizeof(struct vs_kmod_cache),
-				sizeof(struct vs_kmod_slab_node));
+				sizeof(struct vs_kmod_slab_node),
+				VS_Q_F_SLAB_UNBOUNDED);
 	case VS_KMOD_IOC_TLB:
 		return vs_query(uarg, vs_tlb_query,
-				sizeof(struct vs_kmod_cpu), 0);
+				sizeof(struct vs_kmod_cpu), 0,
+				VS_Q_F_PHYS | VS_Q_F_ALL_CPUS);
 	case VS_KMOD_IOC_WALK:
 		return vs_walk_ioctl(uarg);
 	}
@@ -231,6 +235,7 @@ static int __init vs_init(void)
 {
 	int err;
 
+	vs_walk_init();
 	err = vs_slab_init();
 	if (err)
 		return err;

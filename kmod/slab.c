@@ -31,6 +31,20 @@
  * kobject's release (kmem_cache_release -> __kmem_cache_release), even if
  * the cache is destroyed meanwhile (its figures then read as zero).
  *
+ * What the module assumes, and where it is checked: at build time, that
+ * struct kmem_cache embeds its kobject and that struct kmem_cache_cpu's
+ * slab pointers are pointers (the stand-in struct slab below is never
+ * looked into); at load time, that each attribute file's kernfs node holds
+ * a struct attribute of that file's name, and that the show() found that
+ * way prints a kmalloc cache's own slab_size and object_size. Otherwise
+ * the SLAB request is not offered (-EOPNOTSUPP), with a line in dmesg.
+ *
+ * Cost. "objects" and "objects_partial" walk each node's partial list
+ * under its list_lock with interrupts off (count_partial()). They are read
+ * only when every node's partial list of the cache ("partial", a counter)
+ * is at most partial_limit slabs long; otherwise those two figures are
+ * absent, unless the request asks for them anyway (VS_Q_F_SLAB_UNBOUNDED).
+ *
  * What cannot be had: the objects on a CPU's partial slabs (SLUB itself
  * only estimates them, as half of the slots), and the per-node figures of a
  * kernel without CONFIG_SLUB_DEBUG, which does not keep them.
@@ -39,7 +53,9 @@
 #include <linux/gfp.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/nodemask.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -73,7 +89,8 @@ static inline void *slab_address(const struct slab *slab)
 enum {
 	VS_A_ORDER, VS_A_OBJS_PER_SLAB, VS_A_SLABS, VS_A_OBJECTS,
 	VS_A_TOTAL_OBJECTS, VS_A_PARTIAL, VS_A_OBJECTS_PARTIAL,
-	VS_A_CPU_SLABS, VS_A_SLABS_CPU_PARTIAL, VS_A__COUNT
+	VS_A_CPU_SLABS, VS_A_SLABS_CPU_PARTIAL, VS_A_SLAB_SIZE,
+	VS_A_OBJECT_SIZE, VS_A__COUNT
 };
 
 static const char *const vs_attr_name[VS_A__COUNT] = {
@@ -86,7 +103,16 @@ static const char *const vs_attr_name[VS_A__COUNT] = {
 	[VS_A_OBJECTS_PARTIAL] = "objects_partial",
 	[VS_A_CPU_SLABS] = "cpu_slabs",
 	[VS_A_SLABS_CPU_PARTIAL] = "slabs_cpu_partial",
+	[VS_A_SLAB_SIZE] = "slab_size",		/* load-time check only */
+	[VS_A_OBJECT_SIZE] = "object_size",	/* load-time check only */
 };
+
+/* Partial slabs per node up to which "objects" and "objects_partial"
+ * are read (each walks the list under the node's lock). */
+static unsigned int partial_limit = 4096;
+module_param(partial_limit, uint, 0400);
+MODULE_PARM_DESC(partial_limit, "longest partial list (slabs, per node) "
+		 "the SLAB request walks to count objects (default 4096)");
 
 /* Rows of per-node figures. */
 enum {
@@ -117,12 +143,53 @@ static struct kmem_cache *vs_ref_cache(void)
 	return NULL;
 }
 
+static ssize_t vs_show(struct kobject *kobj, int a, char *page);
+static bool vs_parse_one(const char *s, u32 *v);
+
+/* Whether attribute @a of @ref's shows @want. */
+static bool vs_shows(struct kmem_cache *ref, int a, unsigned int want)
+{
+	char *page = (char *)__get_free_page(GFP_KERNEL);
+	bool ok;
+	u32 v;
+
+	if (!page)
+		return false;
+	ok = vs_show(&ref->kobj, a, page) > 0 && vs_parse_one(page, &v) &&
+	     v == want;
+	free_page((unsigned long)page);
+	return ok;
+}
+
+/* The load-time checks (see the top); false: no SLAB request. */
+static bool vs_slab_layout_ok(struct kmem_cache *ref)
+{
+	if (!vs_slab_usable() || !vs_shows(ref, VS_A_SLAB_SIZE, ref->size) ||
+	    !vs_shows(ref, VS_A_OBJECT_SIZE, ref->object_size)) {
+		pr_warn("vmscope: SLUB's sysfs attributes do not show what this "
+			"module expects for %s; the SLAB view is off\n",
+			ref->name);
+		return false;
+	}
+	return true;
+}
+
 int vs_slab_init(void)
 {
 	struct kernfs_node *kn;
 	struct kmem_cache *ref;
 	struct kobject *kobj;
 	int i;
+
+	/* What the code below and vs_cache_fill() take from the headers. */
+	BUILD_BUG_ON(!__same_type(((struct kmem_cache *)0)->kobj,
+				  struct kobject));
+	BUILD_BUG_ON(!__same_type(((struct kmem_cache_cpu *)0)->slab,
+				  struct slab *));
+#ifdef CONFIG_SLUB_CPU_PARTIAL
+	BUILD_BUG_ON(!__same_type(((struct kmem_cache_cpu *)0)->partial,
+				  struct slab *));
+#endif
 
 	if (!kernel_kobj || !kernel_kobj->sd)
 		return 0;
@@ -146,11 +213,21 @@ int vs_slab_init(void)
 		kn = kernfs_find_and_get(ref->kobj.sd, vs_attr_name[i]);
 		if (!kn)
 			continue;	/* e.g. "slabs" without SLUB_DEBUG */
-		if (kernfs_type(kn) == KERNFS_FILE)
+		/* sysfs keeps the attribute as the node's private data
+		 * (sysfs_add_file_mode_ns): it must carry the file's name. */
+		if (kernfs_type(kn) == KERNFS_FILE && kn->priv &&
+		    ((struct attribute *)kn->priv)->name &&
+		    !strcmp(((struct attribute *)kn->priv)->name,
+			    vs_attr_name[i]))
 			vs_attr[i] = kn->priv;
+		else if (kernfs_type(kn) == KERNFS_FILE)
+			pr_warn("vmscope: /sys/kernel/slab/%s/%s does not hold "
+				"the attribute expected\n",
+				kobject_name(&ref->kobj), vs_attr_name[i]);
 		kernfs_put(kn);
 	}
-	if (!vs_attr[VS_A_ORDER] || !vs_attr[VS_A_OBJS_PER_SLAB])
+	if (!vs_attr[VS_A_ORDER] || !vs_attr[VS_A_OBJS_PER_SLAB] ||
+	    !vs_slab_layout_ok(ref))
 		vs_kset = NULL;
 	return 0;
 }
@@ -287,21 +364,22 @@ static bool vs_parse_one(const char *s, u32 *v)
 /* Fill @c and the per-node figures @nv (VS_N__COUNT rows of nr_node_ids)
  * for the cache whose kobject is @kobj. */
 static void vs_cache_fill(struct kobject *kobj, struct vs_kmod_cache *c,
-			  u64 *nv, char *page)
+			  u64 *nv, char *page, struct vs_req *r)
 {
 	static const struct {
 		int attr, node_row;
 		u32 have;
 		size_t off;
 	} per_node[] = {
+		/* "partial" first: it bounds the two that walk lists. */
+		{ VS_A_PARTIAL, VS_N_PARTIAL, VS_SLAB_HAVE_PARTIAL,
+		  offsetof(struct vs_kmod_cache, partial_slabs) },
 		{ VS_A_SLABS, VS_N_SLABS, VS_SLAB_HAVE_SLABS,
 		  offsetof(struct vs_kmod_cache, slabs) },
 		{ VS_A_OBJECTS, VS_N_OBJECTS, VS_SLAB_HAVE_OBJECTS,
 		  offsetof(struct vs_kmod_cache, objects) },
 		{ VS_A_TOTAL_OBJECTS, VS_N_TOTAL, VS_SLAB_HAVE_TOTAL,
 		  offsetof(struct vs_kmod_cache, total_objects) },
-		{ VS_A_PARTIAL, VS_N_PARTIAL, VS_SLAB_HAVE_PARTIAL,
-		  offsetof(struct vs_kmod_cache, partial_slabs) },
 		{ VS_A_OBJECTS_PARTIAL, VS_N_PARTIAL_OBJS,
 		  VS_SLAB_HAVE_PARTIAL_OBJS,
 		  offsetof(struct vs_kmod_cache, partial_objects) },
@@ -309,8 +387,9 @@ static void vs_cache_fill(struct kobject *kobj, struct vs_kmod_cache *c,
 		  offsetof(struct vs_kmod_cache, cpu_slabs) },
 	};
 	struct kmem_cache *s = container_of(kobj, struct kmem_cache, kobj);
+	bool walks_ok = r->q.flags & VS_Q_F_SLAB_UNBOUNDED;
 	u32 v;
-	int i, cpu;
+	int i, cpu, nid;
 
 	strscpy(c->name, s->name ? s->name : "", sizeof(c->name));
 	strscpy(c->sysfs_name, kobject_name(kobj) ? kobject_name(kobj) : "",
@@ -347,8 +426,21 @@ static void vs_cache_fill(struct kobject *kobj, struct vs_kmod_cache *c,
 					 VS_SLAB_HAVE_OBJECTS |
 					 VS_SLAB_HAVE_TOTAL)))
 			continue;
-		if (vs_show(kobj, per_node[i].attr, page) <= 0)
+		/* The two that walk partial lists: only short ones. */
+		if ((per_node[i].attr == VS_A_OBJECTS ||
+		     per_node[i].attr == VS_A_OBJECTS_PARTIAL) && !walks_ok)
 			continue;
+		if (per_node[i].attr == VS_A_OBJECTS ||
+		    per_node[i].attr == VS_A_OBJECTS_PARTIAL) {
+			u64 t0 = ktime_get_ns();
+			ssize_t n = vs_show(kobj, per_node[i].attr, page);
+
+			vs_hold_time(t0, ktime_get_ns(), &r->q.max_hold_ns);
+			if (n <= 0)
+				continue;
+		} else if (vs_show(kobj, per_node[i].attr, page) <= 0) {
+			continue;
+		}
 		memset(row, 0, nr_node_ids * sizeof(*row));
 		if (!vs_parse_nodes(page, &total, row)) {
 			memset(row, 0, nr_node_ids * sizeof(*row));
@@ -356,6 +448,12 @@ static void vs_cache_fill(struct kobject *kobj, struct vs_kmod_cache *c,
 		}
 		*(u64 *)((char *)c + per_node[i].off) = total;
 		c->have |= per_node[i].have;
+		if (per_node[i].attr == VS_A_PARTIAL && !walks_ok) {
+			walks_ok = true;
+			for_each_online_node(nid)
+				if (row[nid] > partial_limit)
+					walks_ok = false;
+		}
 	}
 	if (vs_show(kobj, VS_A_SLABS_CPU_PARTIAL, page) > 0 &&
 	    vs_parse_cpu_partial(page, &c->cpu_partial_slabs_now))
@@ -456,7 +554,7 @@ int vs_slab_query(struct vs_req *r)
 		c->node_first = r->q.aux_total;
 		/* Skip the work for a record the caller has no room for. */
 		if (vs_buf_room(r))
-			vs_cache_fill(arr[i], c, nv, page);
+			vs_cache_fill(arr[i], c, nv, page, r);
 		for_each_online_node(nid) {
 #define VS_NV(row) nv[(size_t)(row) * nr_node_ids + nid]
 			struct vs_kmod_slab_node sn = {

@@ -23,6 +23,14 @@
  *    route at all and is not reported; the mm's generation
  *    (mm->context.tlb_gen) is.
  *
+ * What is hidden, and whom it disturbs. The raw CR3 (the physical address
+ * of the loaded PGD: of swapper_pg_dir on a CPU using init_mm, the
+ * kernel's physical KASLR base) is copied out only when the request asks
+ * for it (VS_Q_F_PHYS), and never under lockdown=confidentiality. The IPI
+ * interrupts the CPU it reads: isolated (isolcpus) and nohz_full CPUs,
+ * which the housekeeping masks leave out, are not asked unless the request
+ * says so (VS_Q_F_ALL_CPUS); their records say VS_CPU_SKIPPED.
+ *
  * References: the IPI takes a reference on the task (get_task_struct) and
  * on the mm (mmgrab): both are in use on that CPU at that moment (the
  * active_mm of a running task holds mm_count), so they cannot be freed
@@ -33,7 +41,9 @@
  * (__tracepoint_tlb_flush), but tracepoints are meant to be attached to:
  * for_each_kernel_tracepoint() finds it by name and
  * tracepoint_probe_register() attaches a probe, both exported for this.
- * The probe only increments per-CPU counters. It is detached, and every
+ * The probe's prototype is checked at build time against the one that
+ * trace/events/tlb.h declares, and at load time exactly one tracepoint of
+ * that name must exist. The probe only increments per-CPU counters. It is detached, and every
  * running probe waited for, before the module's memory goes away.
  */
 #include <linux/cpumask.h>
@@ -41,11 +51,14 @@
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/ktime.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/isolation.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/security.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -53,6 +66,7 @@
 #include <asm/processor-flags.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <trace/events/tlb.h>	/* declarations only: no CREATE_TRACE_POINTS */
 
 #include "vmscope.h"
 
@@ -80,12 +94,29 @@ static void vs_tlb_probe(void *data, int reason, unsigned long pages)
 		this_cpu_add(c->pages[r], pages);
 }
 
+/* The probe must have the prototype that the header gives the event:
+ * register_trace_tlb_flush() takes exactly such a function. */
+static_assert(__same_type(&register_trace_tlb_flush,
+			  int (*)(void (*)(void *, int, unsigned long),
+				  void *)),
+	      "tlb:tlb_flush has another prototype than vs_tlb_probe");
+static_assert(__same_type(&vs_tlb_probe,
+			  void (*)(void *, int, unsigned long)),
+	      "vs_tlb_probe");
+
+struct vs_tp_search {
+	struct tracepoint *tp;
+	int found;			/* tracepoints of that name */
+};
+
 static void vs_find_tp(struct tracepoint *tp, void *priv)
 {
-	struct tracepoint **found = priv;
+	struct vs_tp_search *s = priv;
 
-	if (!*found && !strcmp(tp->name, "tlb_flush"))
-		*found = tp;
+	if (tp->name && !strcmp(tp->name, "tlb_flush")) {
+		s->found++;
+		s->tp = tp;
+	}
 }
 
 bool vs_tlb_tracing(void)
@@ -100,7 +131,8 @@ u64 vs_tlb_since_ns(void)
 
 int vs_tlb_init(void)
 {
-	struct tracepoint *tp = NULL;
+	struct vs_tp_search s = { 0 };
+	struct tracepoint *tp;
 
 	BUILD_BUG_ON(TLB_FLUSH_ON_TASK_SWITCH != VS_TLB_TASK_SWITCH ||
 		     TLB_REMOTE_SHOOTDOWN != VS_TLB_REMOTE_SHOOTDOWN ||
@@ -110,9 +142,16 @@ int vs_tlb_init(void)
 	vs_counts = alloc_percpu(struct vs_flush_counts);
 	if (!vs_counts)
 		return -ENOMEM;
-	for_each_kernel_tracepoint(vs_find_tp, &tp);
-	if (!tp)
-		return 0;	/* no counts; the rest still works */
+	for_each_kernel_tracepoint(vs_find_tp, &s);
+	tp = s.tp;
+	if (s.found != 1) {
+		/* None: no counts; the rest still works. More than one:
+		 * not the kernel this was written for. */
+		if (s.found)
+			pr_warn("vmscope: %d tracepoints named tlb_flush; "
+				"flushes are not counted\n", s.found);
+		return 0;
+	}
 	vs_since_ns = ktime_get_boottime_ns();
 	if (tracepoint_probe_register(tp, vs_tlb_probe, vs_counts) == 0)
 		vs_tp = tp;
@@ -156,11 +195,20 @@ static void vs_read_cpu(void *arg)
 	}
 }
 
-static void vs_cpu_record(int cpu, struct vs_kmod_cpu *c)
+/* Whether @cpu is left alone unless asked: isolated from the scheduler's
+ * domains or running without the tick. */
+static bool vs_cpu_isolated(int cpu)
+{
+	return !housekeeping_cpu(cpu, HK_TYPE_DOMAIN) ||
+	       !housekeeping_cpu(cpu, HK_TYPE_TICK);
+}
+
+static void vs_cpu_record(int cpu, struct vs_kmod_cpu *c, struct vs_req *r)
 {
 	struct vs_cpu_snap s = { 0 };
 	struct vs_flush_counts *fc;
 	struct task_struct *owner;
+	u64 t0;
 	int i;
 
 	memset(c, 0, sizeof(*c));
@@ -173,11 +221,21 @@ static void vs_cpu_record(int cpu, struct vs_kmod_cpu *c)
 			c->flush_pages[i] = READ_ONCE(fc->pages[i]);
 		}
 	}
-	if (!cpu_online(cpu) || smp_call_function_single(cpu, vs_read_cpu,
-							  &s, 1))
+	if (!cpu_online(cpu))
 		return;
+	if (vs_cpu_isolated(cpu) && !(r->q.flags & VS_Q_F_ALL_CPUS)) {
+		c->flags = VS_CPU_SKIPPED;
+		return;
+	}
+	t0 = ktime_get_ns();
+	if (smp_call_function_single(cpu, vs_read_cpu, &s, 1))
+		return;
+	vs_hold_time(t0, ktime_get_ns(), &r->q.max_hold_ns);
 	c->flags = VS_CPU_ONLINE;
-	c->cr3 = s.cr3;
+	if (r->q.flags & VS_Q_F_PHYS) {
+		c->cr3 = s.cr3;
+		c->flags |= VS_CPU_CR3;
+	}
 	if (s.cr4 & X86_CR4_PCIDE) {
 		c->flags |= VS_CPU_PCID;
 		c->pcid = s.cr3 & CR3_PCID_MASK;
@@ -223,10 +281,12 @@ int vs_tlb_query(struct vs_req *r)
 	struct vs_kmod_cpu c;
 	int cpu, err;
 
+	if ((r->q.flags & VS_Q_F_PHYS) && security_locked_down(LOCKDOWN_KCORE))
+		return -EPERM;
 	memset(&c, 0, sizeof(c));
 	for_each_possible_cpu(cpu) {
 		if (vs_buf_room(r))
-			vs_cpu_record(cpu, &c);
+			vs_cpu_record(cpu, &c, r);
 		err = vs_emit(r, &c);
 		if (err)
 			return err;

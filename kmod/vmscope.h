@@ -12,6 +12,7 @@
 
 #include <linux/types.h>
 
+#include "vs_kernels.h"
 #include "vs_kmod_abi.h"
 
 #define VMSCOPE_VERSION "0.1.0"
@@ -20,6 +21,13 @@
  * library was written for. */
 #define VS_ABI_SIZE(type, size) \
 	static_assert(sizeof(struct type) == (size), #type " changed size")
+
+/* Time a lock hold: ns since @t0 into *@max when longer. */
+static inline void vs_hold_time(u64 t0, u64 now, u64 *max)
+{
+	if (now - t0 > *max)
+		*max = now - t0;
+}
 
 /* A list request being answered (main.c). */
 struct vs_req {
@@ -52,6 +60,7 @@ bool vs_tlb_tracing(void);
 u64 vs_tlb_since_ns(void);
 int vs_tlb_query(struct vs_req *r);
 
+void vs_walk_init(void);
 long vs_walk_ioctl(struct vs_kmod_walk __user *uw);
 
 #endif

@@ -29,12 +29,32 @@
  *    walk descends using the value it read, into a table whose PFN is
  *    checked with pfn_valid() first.
  *  - The lock is dropped every VS_WALK_BATCH records or VS_WALK_BUDGET
- *    entries read, to copy out and reschedule; the walk then looks the
- *    VMAs up again. A request reads at most VS_WALK_MAX entries and returns
+ *    entries read (every level, empty entries included), to copy out,
+ *    check for a fatal signal and reschedule; the walk then looks the VMAs
+ *    up again. A request reads at most VS_WALK_MAX entries and returns
  *    with next < end; nothing is allocated from the caller's sizes.
+ *  - A hold is never left inside a PTE table while the batch has room:
+ *    before descending, the walk checks that the records and the budget
+ *    left hold the whole rest of the table, and otherwise stops before it.
+ *    Only a full caller's buffer ends a request inside a table.
+ *  - Tables change between holds (a THP split or collapsed, a range
+ *    remapped): when the walk resumes at an address and finds a huge leaf
+ *    that begins below it, part of its range was already reported as
+ *    smaller leaves. That leaf is skipped and counted (changed,
+ *    VS_WALK_O_CHANGED): records stay in address order, never overlapping.
+ *
+ * Access. Besides the device's CAP_SYS_ADMIN, the caller passes a
+ * descriptor of the target's /proc/PID/pagemap: opening it ran the
+ * kernel's own ptrace check (PTRACE_MODE_READ_FSCREDS, with Yama, SELinux
+ * and AppArmor), which modules cannot call; the walk goes ahead only when
+ * the mm that file holds is the target's. Physical addresses of page-table
+ * pages are hidden unless asked for (VS_WALK_F_PHYS), and refused under
+ * lockdown=confidentiality.
  */
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hugetlb.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pgtable.h>
@@ -43,15 +63,26 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/security.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 #include <linux/swapops.h>
 #include <linux/uaccess.h>
+#include <uapi/linux/magic.h>
 
 #include "vmscope.h"
 
-#define VS_WALK_BATCH	64u		/* records per lock hold */
+#define VS_WALK_BATCH	512u		/* records per lock hold: a whole
+					 * PTE table fits */
 #define VS_WALK_BUDGET	8192u		/* entries read per hold */
 #define VS_WALK_MAX	(1u << 20)	/* entries read per request */
+#define VS_ADDR_BITS	0x000ffffffffff000ull	/* an entry's bits 12-51 */
+
+static_assert(VS_WALK_BATCH >= PTRS_PER_PTE && VS_WALK_BUDGET >= PTRS_PER_PTE,
+	      "a hold must have room for a whole PTE table");
+
+/* Hashes page-table frames when their addresses are hidden. */
+static siphash_key_t vs_walk_key;
 
 struct vs_walker {
 	struct mm_struct *mm;
@@ -60,7 +91,11 @@ struct vs_walker {
 	struct vs_kmod_pte *recs;	/* this batch's records */
 	unsigned int nrec, cap;
 	unsigned int budget;		/* entries left to this batch */
-	bool l5, pti;
+	unsigned long resume;		/* a huge leaf that begins below this
+					 * was partly walked: skip it */
+	u32 changed;			/* leaves skipped for that */
+	bool stop;			/* stopped before a PTE table */
+	bool l5, pti, phys;
 	u16 vflags;			/* VS_PTE_F_* of the current VMA */
 	u64 tables[VS_WT_LEVELS];
 	u64 first[VS_WT_LEVELS];
@@ -69,21 +104,29 @@ struct vs_walker {
 
 static bool vs_full(const struct vs_walker *w)
 {
-	return w->nrec >= w->cap || !w->budget;
+	return w->nrec >= w->cap || !w->budget || w->stop;
 }
 
 /* Spend one entry of the batch's budget. */
 static void vs_spend(struct vs_walker *w)
 {
 	if (w->budget)
-		vs_spend(w);
+		w->budget--;
+}
+
+void vs_walk_init(void)
+{
+	get_random_bytes(&vs_walk_key, sizeof(vs_walk_key));
 }
 
 /* Count the table page @pfn of table level @lvl once. Tables are met in
  * address order, so a table met again (two VMAs share it) is the last one
- * met at its level. */
+ * met at its level. Without VS_WALK_F_PHYS the caller sees a keyed hash
+ * of the frame, never 0. */
 static void vs_count_table(struct vs_walker *w, int lvl, u64 pfn)
 {
+	if (!w->phys)
+		pfn = siphash_1u64(pfn, &vs_walk_key) | 1;
 	if (w->last[lvl] == pfn)
 		return;
 	w->tables[lvl]++;
@@ -135,7 +178,15 @@ static void vs_leaf(struct vs_walker *w, int level, unsigned long base,
 		e->flags |= VS_PTE_F_P4D_FOLDED;
 	if (w->pti) {
 		e->flags |= VS_PTE_F_PTI;
-		e->user_pgd = user_pgd;
+		e->user_pgd = w->phys ? user_pgd : 0;
+	}
+	if (!w->phys) {
+		/* The entries above the leaf point to page-table pages, and
+		 * so does a bad one: hide those addresses. */
+		int l;
+
+		for (l = 0; l < level + bad; l++)
+			e->entry[l] &= ~VS_ADDR_BITS;
 	}
 	if (bad) {
 		e->kind = VS_PTE_BAD;
@@ -156,6 +207,20 @@ static void vs_leaf(struct vs_walker *w, int level, unsigned long base,
 	} else {
 		vs_decode_swap(raw, e);
 	}
+}
+
+/* A leaf above the PTE level, mapping [@base, @next): added, or skipped
+ * when it begins below where this hold resumed (see the top). Moves the
+ * walk to @next. */
+static void vs_upper_leaf(struct vs_walker *w, int level, unsigned long base,
+			  unsigned long next, const u64 *ent, u64 raw,
+			  u64 user_pgd, bool bad)
+{
+	if (base < w->resume)
+		w->changed++;
+	else
+		vs_leaf(w, level, base, ent, raw, user_pgd, bad);
+	w->addr = next;
 }
 
 /* The kernel virtual address of the table @pfn, or NULL when @pfn is not
@@ -196,6 +261,7 @@ static void vs_walk_range(struct vs_walker *w, unsigned long vend)
 		pud_t pud, *puds;
 		pmd_t pmd, *pmds;
 		pte_t *ptes;
+		unsigned int n;
 		int p4d_level;
 
 		vs_spend(w);
@@ -215,13 +281,14 @@ static void vs_walk_range(struct vs_walker *w, unsigned long vend)
 			p4ds = (pgd_flags(pgd) & _PAGE_PRESENT) && !pgd_bad(pgd) ?
 			       vs_table(pgd_pfn(pgd)) : NULL;
 			if (!p4ds) {
-				vs_leaf(w, VS_PT_PGD, addr & PGDIR_MASK, ent,
-					pgd_val(pgd), user_pgd, true);
-				w->addr = next;
+				vs_upper_leaf(w, VS_PT_PGD, addr & PGDIR_MASK,
+					      next, ent, pgd_val(pgd),
+					      user_pgd, true);
 				continue;
 			}
 			vs_count_table(w, VS_WT_P4D, pgd_pfn(pgd));
 			p4d = READ_ONCE(p4ds[p4d_index(addr)]);
+			vs_spend(w);
 			ent[VS_PT_P4D] = p4d_val(p4d);
 			p4d_level = VS_PT_P4D;
 		} else {
@@ -240,9 +307,8 @@ static void vs_walk_range(struct vs_walker *w, unsigned long vend)
 		puds = p4d_present(p4d) && !p4d_bad(p4d) ?
 		       vs_table(p4d_pfn(p4d)) : NULL;
 		if (!puds) {
-			vs_leaf(w, p4d_level, addr & P4D_MASK, ent, p4d_val(p4d),
-				user_pgd, true);
-			w->addr = next;
+			vs_upper_leaf(w, p4d_level, addr & P4D_MASK, next, ent,
+				      p4d_val(p4d), user_pgd, true);
 			continue;
 		}
 		vs_count_table(w, VS_WT_PUD, p4d_pfn(p4d));
@@ -258,16 +324,14 @@ static void vs_walk_range(struct vs_walker *w, unsigned long vend)
 		if (pud_large(pud) || !pud_present(pud) ||
 		    (pud_val(pud) & _PAGE_PSE)) {
 			/* A 1 GiB leaf, or a non-present one (hugetlb). */
-			vs_leaf(w, VS_PT_PUD, addr & PUD_MASK, ent, pud_val(pud),
-				user_pgd, false);
-			w->addr = next;
+			vs_upper_leaf(w, VS_PT_PUD, addr & PUD_MASK, next, ent,
+				      pud_val(pud), user_pgd, false);
 			continue;
 		}
 		pmds = !pud_bad(pud) ? vs_table(pud_pfn(pud)) : NULL;
 		if (!pmds) {
-			vs_leaf(w, VS_PT_PUD, addr & PUD_MASK, ent, pud_val(pud),
-				user_pgd, true);
-			w->addr = next;
+			vs_upper_leaf(w, VS_PT_PUD, addr & PUD_MASK, next, ent,
+				      pud_val(pud), user_pgd, true);
 			continue;
 		}
 		vs_count_table(w, VS_WT_PMD, pud_pfn(pud));
@@ -283,17 +347,24 @@ static void vs_walk_range(struct vs_walker *w, unsigned long vend)
 		if (!pmd_present(pmd) || pmd_large(pmd)) {
 			/* A 2 MiB leaf (THP, hugetlb, DAX), or a non-present
 			 * one (THP migration, hugetlb swap-like entries). */
-			vs_leaf(w, VS_PT_PMD, addr & PMD_MASK, ent, pmd_val(pmd),
-				user_pgd, false);
-			w->addr = next;
+			vs_upper_leaf(w, VS_PT_PMD, addr & PMD_MASK, next, ent,
+				      pmd_val(pmd), user_pgd, false);
 			continue;
 		}
 		ptes = !pmd_bad(pmd) ? vs_table(pmd_pfn(pmd)) : NULL;
 		if (!ptes) {
-			vs_leaf(w, VS_PT_PMD, addr & PMD_MASK, ent, pmd_val(pmd),
-				user_pgd, true);
-			w->addr = next;
+			vs_upper_leaf(w, VS_PT_PMD, addr & PMD_MASK, next, ent,
+				      pmd_val(pmd), user_pgd, true);
 			continue;
+		}
+		/* The whole rest of the table in this hold, or none of it
+		 * (unless nothing was found yet: then a small caller's
+		 * buffer may end the request inside it). */
+		n = (next - addr) >> PAGE_SHIFT;
+		if ((w->cap - w->nrec < n || w->budget < n) &&
+		    (w->nrec || w->budget < n)) {
+			w->stop = true;
+			break;
 		}
 		vs_count_table(w, VS_WT_PTE, pmd_pfn(pmd));
 		vs_walk_ptes(w, ptes, next, ent, user_pgd);
@@ -344,16 +415,13 @@ static bool vs_canonical(u64 addr, int vbits)
 static int vs_walk_check(struct vs_kmod_walk *w, int vbits)
 {
 	u64 top = 1ull << vbits;	/* end of user space */
-	int i;
 
 	if (w->abi_version != VS_KMOD_ABI_VERSION)
 		return -EPROTO;
 	w->detail = VS_WALK_E_ARGS;
-	if (w->flags || w->reserved0 || w->rec_size != sizeof(struct vs_kmod_pte))
+	if ((w->flags & ~VS_WALK_F_ALL) || w->reserved0 ||
+	    w->rec_size != sizeof(struct vs_kmod_pte))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(w->reserved); i++)
-		if (w->reserved[i])
-			return -EINVAL;
 	if (w->pid <= 0 || (w->buf_count && !w->buf))
 		return -EINVAL;
 	w->detail = VS_WALK_E_RANGE;
@@ -391,12 +459,52 @@ static struct mm_struct *vs_walk_mm(struct vs_kmod_walk *w, int *err)
 		return NULL;
 	}
 	mm = get_task_mm(task);		/* NULL once the process exited */
+	if (!mm && thread_group_leader(task)) {
+		struct task_struct *t;
+
+		/* A leader that exited (pthread_exit) while other threads
+		 * live is a zombie without an mm; the threads share one. */
+		rcu_read_lock();
+		for_each_thread(task, t) {
+			mm = get_task_mm(t);
+			if (mm)
+				break;
+		}
+		rcu_read_unlock();
+	}
 	put_task_struct(task);
 	if (!mm) {
 		w->detail = VS_WALK_E_NOPROC;
 		*err = -ESRCH;
 	}
 	return mm;
+}
+
+/* Whether the caller may read @mm: w->pagemap_fd must be its open
+ * /proc/PID/pagemap (see the top). */
+static int vs_walk_access(struct vs_kmod_walk *w, struct mm_struct *mm)
+{
+	struct file *f = w->pagemap_fd >= 0 ? fget(w->pagemap_fd) : NULL;
+	int err = 0;
+
+	w->detail = VS_WALK_E_ACCESS;
+	if (!f)
+		return -EACCES;
+	if (file_inode(f)->i_sb->s_magic != PROC_SUPER_MAGIC ||
+	    strcmp(f->f_path.dentry->d_name.name, "pagemap") ||
+	    !(f->f_mode & FMODE_READ)) {
+		err = -EACCES;
+	} else if (!f->private_data) {
+		/* Opened when that task had no mm: a zombie leader. */
+		w->detail = VS_WALK_E_NOMM;
+		err = -EACCES;
+	} else if (f->private_data != mm) {
+		err = -EACCES;	/* another process's, or an older mm */
+	}
+	fput(f);
+	if (!err)
+		w->detail = VS_WALK_OK;
+	return err;
 }
 
 long vs_walk_ioctl(struct vs_kmod_walk __user *uw)
@@ -415,19 +523,33 @@ long vs_walk_ioctl(struct vs_kmod_walk __user *uw)
 	w.levels = pgtable_l5_enabled() ? 5 : 4;
 	w.out_flags = (pgtable_l5_enabled() ? VS_WALK_O_LA57 : 0) |
 		      (boot_cpu_has(X86_FEATURE_PTI) ? VS_WALK_O_PTI : 0);
+	w.holds = w.max_hold_entries = w.changed = 0;
+	w.entries = w.max_hold_ns = 0;
 	err = vs_walk_check(&w, pgtable_l5_enabled() ? 56 : 47);
 	if (err)
 		goto out;
+	if ((w.flags & VS_WALK_F_PHYS) && security_locked_down(LOCKDOWN_KCORE)) {
+		w.detail = VS_WALK_E_LOCKDOWN;
+		err = -EPERM;
+		goto out;
+	}
 	w.start &= PAGE_MASK;
 	w.end = PAGE_ALIGN(w.end);
 	w.next = w.start;
 	mm = vs_walk_mm(&w, &err);
 	if (!mm)
 		goto out;
+	err = vs_walk_access(&w, mm);
+	if (err)
+		goto out_mm;
 
 	w.mm_id = mm->context.ctx_id;
-	w.pgd_pfn = __pa(mm->pgd) >> PAGE_SHIFT;
-	recs = kmalloc_array(VS_WALK_BATCH, sizeof(*recs), GFP_KERNEL);
+	wk.phys = w.flags & VS_WALK_F_PHYS;
+	if (wk.phys) {
+		w.pgd_pfn = __pa(mm->pgd) >> PAGE_SHIFT;
+		w.out_flags |= VS_WALK_O_PHYS;
+	}
+	recs = kvmalloc_array(VS_WALK_BATCH, sizeof(*recs), GFP_KERNEL);
 	if (!recs) {
 		err = -ENOMEM;
 		goto out_mm;
@@ -438,18 +560,38 @@ long vs_walk_ioctl(struct vs_kmod_walk __user *uw)
 	wk.recs = recs;
 	wk.l5 = pgtable_l5_enabled();
 	wk.pti = boot_cpu_has(X86_FEATURE_PTI);
+	/* A fresh request reports a leaf that begins before start (the
+	 * range begins inside a huge page); a resumed one does not. */
+	wk.resume = w.flags & VS_WALK_F_RESUME ? w.start : 0;
 	while (wk.addr < wk.end && w.count < w.buf_count &&
 	       read < VS_WALK_MAX) {
+		unsigned int budget = min(VS_WALK_BUDGET, VS_WALK_MAX - read);
+		u64 t0;
+
+		/* Too little left of the request for a PTE table and the
+		 * entries above it: end it here rather than in holds that
+		 * could only stop before the next table. */
+		if (read && budget < PTRS_PER_PTE + VS_PT_LEVELS)
+			break;
+
 		wk.nrec = 0;
 		wk.cap = min(VS_WALK_BATCH, w.buf_count - w.count);
-		wk.budget = VS_WALK_BUDGET;
+		wk.budget = budget;
+		wk.stop = false;
 		if (mmap_read_lock_killable(mm)) {
 			err = -EINTR;
 			break;
 		}
+		t0 = ktime_get_ns();
 		vs_walk_batch(&wk);
+		w.max_hold_ns = max(w.max_hold_ns, ktime_get_ns() - t0);
 		mmap_read_unlock(mm);
-		read += VS_WALK_BUDGET - wk.budget;
+		read += budget - wk.budget;
+		w.holds++;
+		w.max_hold_entries = max(w.max_hold_entries,
+					 budget - wk.budget);
+		/* The next hold resumes here. */
+		wk.resume = wk.addr;
 		if (copy_to_user(u64_to_user_ptr(w.buf) +
 				 (size_t)w.count * sizeof(*recs), recs,
 				 (size_t)wk.nrec * sizeof(*recs))) {
@@ -464,13 +606,17 @@ long vs_walk_ioctl(struct vs_kmod_walk __user *uw)
 		}
 		cond_resched();
 	}
+	w.entries = read;
+	w.changed = wk.changed;
+	if (wk.changed)
+		w.out_flags |= VS_WALK_O_CHANGED;
 	w.pgtables_bytes = mm_pgtables_bytes(mm);
 	for (i = 0; i < VS_WT_LEVELS; i++) {
 		w.tables[i] = wk.tables[i];
 		w.first_table[i] = wk.first[i];
 		w.last_table[i] = wk.last[i];
 	}
-	kfree(recs);
+	kvfree(recs);
 out_mm:
 	mmput(mm);
 out:

@@ -43,6 +43,11 @@ struct vs_kmod;
 struct vs_kmod_ops {
 	int (*ioctl)(void *ctx, unsigned long req, void *arg);
 	void (*close)(void *ctx);
+	/* A descriptor of /proc/@pid/pagemap (@nth 0) or of the @nth entry
+	 * of /proc/@pid/task (from 1; -ENOENT past the last), which a WALK
+	 * request carries for the module's access check; or a negative
+	 * errno. May be NULL: requests then carry -1. */
+	int (*pagemap)(void *ctx, pid_t pid, unsigned nth);
 };
 
 /* Open the module of the live system (@r NULL or live). On success *@out
@@ -65,6 +70,25 @@ void vs_kmod_close(struct vs_kmod *k);
 /* What the module said about itself and the kernel (VS_KMOD_F_* in
  * features, sizes, versions). Valid until vs_kmod_close(). */
 const struct vs_kmod_info *vs_kmod_info(const struct vs_kmod *k);
+
+/* What the module hides or skips unless asked (vmscope(4), SECURITY and
+ * LOCKING), for vs_kmod_want(): */
+#define VS_KMOD_WANT_PHYS	(1u << 0)  /* TLB: each CPU's raw CR3; WALK:
+					    * the PGD's and the page-table
+					    * pages' frames. Refused under
+					    * lockdown=confidentiality
+					    * (-EPERM) */
+#define VS_KMOD_WANT_ALL_CPUS	(1u << 1)  /* TLB: interrupt isolated and
+					    * nohz_full CPUs too */
+#define VS_KMOD_WANT_SLAB_UNBOUNDED (1u << 2) /* SLAB: count objects on
+					    * partial lists of any length */
+
+/* Ask the following requests for @want (VS_KMOD_WANT_*; 0: the module's
+ * defaults). */
+void vs_kmod_want(struct vs_kmod *k, unsigned want);
+
+/* The kernels the module supports, for messages: "Linux 6.1 on x86-64". */
+#define VS_KMOD_KERNELS "Linux 6.1 on x86-64"
 
 /* Whether the module is loaded without opening it: vs_kmod_loaded() in
  * vs_source.h (it looks below a root). */
@@ -101,6 +125,7 @@ struct vs_km_buddy_zone {
 	unsigned char quality[VS_KMOD_ORDERS][VS_MT__COUNT];	/* VS_COUNT_* */
 	unsigned lock_holds;		/* zone-lock holds it took */
 	unsigned max_hold_walk;		/* most list entries in one hold */
+	uint64_t max_hold_ns;		/* the longest of those holds */
 	size_t pcp_first, pcp_count;	/* its per-CPU lists in vs_buddy.pcp */
 };
 
@@ -158,6 +183,8 @@ struct vs_km_slab_node {
 };
 
 struct vs_km_slab {
+	uint64_t max_hold_ns;		/* the longest show() that walked a
+					 * partial list (0: none walked) */
 	size_t ncaches;
 	struct vs_km_slab_cache *caches;	/* in creation order */
 	size_t nnodes;
@@ -178,6 +205,12 @@ struct vs_km_tlb_cpu {
 	bool online;			/* when false, only the counts are set */
 	bool lazy, mm_loaded, kernel_mm, idle, kthread, pcid_on;
 	bool owner_known;
+	bool skipped;			/* online, but isolated or nohz_full:
+					 * not interrupted to ask (see
+					 * VS_KMOD_WANT_ALL_CPUS); only the
+					 * counts are set */
+	bool cr3_known;			/* cr3 and pgd_phys are set: asked
+					 * for with VS_KMOD_WANT_PHYS */
 	uint64_t cr3;			/* raw */
 	uint64_t pgd_phys;		/* CR3's PGD address */
 	uint64_t mm_id;			/* the active mm's context id */
@@ -196,6 +229,7 @@ struct vs_km_tlb {
 	struct vs_km_tlb_cpu *cpus;	/* every possible CPU, by id */
 	bool counting;			/* flushes are being counted */
 	uint64_t since_ns;		/* since then (CLOCK_BOOTTIME) */
+	uint64_t max_hold_ns;		/* the longest IPI, sent to answered */
 };
 
 int vs_kmod_tlb(struct vs_kmod *k, struct vs_km_tlb **out, struct vs_err *e);
@@ -284,6 +318,16 @@ struct vs_pt_stats {
 	bool pti;
 	uint64_t leaves;		/* entries handed to the callback */
 	unsigned requests;		/* ioctls it took */
+	bool phys;			/* pgd_pfn and the table entries'
+					 * addresses are shown (else 0) */
+	unsigned holds;			/* holds of the target's mmap lock */
+	unsigned max_hold_entries;	/* most entries read in one hold */
+	uint64_t entries;		/* entries read, every level */
+	uint64_t max_request_entries;	/* most entries read by one ioctl */
+	uint64_t max_hold_ns;		/* the longest hold */
+	unsigned changed;		/* huge leaves skipped because the
+					 * tables changed between holds:
+					 * the walk is not one snapshot */
 };
 
 /* Called for each leaf, in address order. A non-zero return stops the
@@ -292,9 +336,15 @@ typedef int (*vs_pt_fn)(const struct vs_pt_entry *e, void *arg);
 
 /* Walk the page tables of process @pid over [@start, @end), inside its
  * mappings. Memory use is bounded (one batch of records, whatever the
- * range). @st (may be NULL) gets the statistics. Returns 0, the
- * callback's non-zero value, or a negative errno with @e set:
+ * range). The walk opens /proc/@pid/pagemap (of a live thread when the
+ * leader is a zombie) and hands it to the module: who may not read that
+ * may not walk. The tables may change between requests: leaves stay in
+ * order, and st->changed counts what was skipped for it. @st (may be
+ * NULL) gets the statistics. Returns 0, the callback's non-zero value,
+ * or a negative errno with @e set:
  *   -ESRCH   no such process in our PID namespace, or it exited
+ *   -EACCES  its pagemap is not ours to read (ptrace access check)
+ *   -EPERM   VS_KMOD_WANT_PHYS under lockdown=confidentiality
  *   -EINVAL  a kernel thread, or a range that is empty, not canonical or
  *            in the kernel's half of the address space */
 int vs_kmod_walk(struct vs_kmod *k, pid_t pid, uint64_t start, uint64_t end,

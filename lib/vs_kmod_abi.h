@@ -13,7 +13,15 @@
  * record the caller expects.
  *
  * The device is read-only and root-only: it opens only for CAP_SYS_ADMIN
- * (mode 0400), and no request changes kernel state.
+ * (mode 0400), and no request changes kernel state. Physical addresses of
+ * kernel structures (CR3, the PGD and the page-table pages) are hidden
+ * unless a request asks for them (VS_Q_F_PHYS, VS_WALK_F_PHYS), and
+ * refused under lockdown=confidentiality. A WALK of a process also needs
+ * a descriptor of its /proc/PID/pagemap, opened by the caller (the
+ * kernel's ptrace access check, as for pagemap itself).
+ *
+ * Version 2: those flags, the pagemap descriptor, hold counts and times
+ * in the replies, VS_WALK_F_RESUME and VS_WALK_O_CHANGED.
  */
 #ifndef VS_KMOD_ABI_H
 #define VS_KMOD_ABI_H
@@ -21,7 +29,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define VS_KMOD_ABI_VERSION	1
+#define VS_KMOD_ABI_VERSION	2
 #define VS_KMOD_NAME		"vmscope"	/* module and device name */
 #define VS_KMOD_DEVICE		"/dev/vmscope"
 #define VS_KMOD_IOC_MAGIC	0xB9		/* free in ioctl-number.rst */
@@ -83,9 +91,20 @@ struct vs_kmod_info {
  * total > count (or aux_total > aux_done) the arrays were too small: ask
  * again with larger ones. The module never allocates memory whose size
  * comes from these numbers. */
+/* vs_kmod_query.flags */
+#define VS_Q_F_PHYS		(1u << 0)  /* TLB: the raw CR3 of each CPU
+					    * (refused under lockdown) */
+#define VS_Q_F_ALL_CPUS		(1u << 1)  /* TLB: interrupt isolated and
+					    * nohz_full CPUs too */
+#define VS_Q_F_SLAB_UNBOUNDED	(1u << 2)  /* SLAB: count the objects of
+					    * partial lists longer than
+					    * the module's bound too */
+#define VS_Q_F_ALL		(VS_Q_F_PHYS | VS_Q_F_ALL_CPUS | \
+				 VS_Q_F_SLAB_UNBOUNDED)
+
 struct vs_kmod_query {
 	__u32 abi_version;	/* in: VS_KMOD_ABI_VERSION */
-	__u32 flags;		/* in: 0 (no flags are defined) */
+	__u32 flags;		/* in: VS_Q_F_* */
 	__u32 rec_size;		/* in: size of one record of buf */
 	__u32 aux_size;		/* in: size of one record of aux, or 0 */
 	__u64 buf;		/* in: user address of the records */
@@ -96,7 +115,11 @@ struct vs_kmod_query {
 	__u32 aux_done;		/* out: records written to aux */
 	__u32 total;		/* out: records there were */
 	__u32 aux_total;	/* out: aux records there were */
-	__u64 reserved[4];	/* in: 0 */
+	__u64 max_hold_ns;	/* out: the longest hold of a lock (BUDDY:
+				 * a zone lock; SLAB: one show() that walks
+				 * a partial list; TLB: one CPU's IPI, sent
+				 * to answered), CLOCK_MONOTONIC ns */
+	__u64 reserved[3];	/* in: 0 */
 };
 
 /* ---- BUDDY: free lists of every populated zone ---------------------- */
@@ -145,6 +168,7 @@ struct vs_kmod_zone {
 	__u8 quality[VS_KMOD_ORDERS][VS_KMOD_MTYPES];	/* VS_COUNT_* */
 	__u32 lock_holds;	/* times the zone lock was taken for it */
 	__u32 max_hold_walk;	/* most list entries walked in one hold */
+	__u64 max_hold_ns;	/* longest of those holds */
 };
 
 /* One record per zone and online CPU (BUDDY's aux): the per-CPU page list,
@@ -263,13 +287,19 @@ struct vs_kmod_slab_node {
 #define VS_CPU_KTHREAD		(1u << 5)  /* a kernel thread is running */
 #define VS_CPU_PCID		(1u << 6)  /* CR4.PCIDE: pcid, asid valid */
 #define VS_CPU_OWNER		(1u << 7)  /* owner_tgid is known */
+#define VS_CPU_CR3		(1u << 8)  /* cr3 is filled in (VS_Q_F_PHYS) */
+#define VS_CPU_SKIPPED		(1u << 9)  /* online, but isolated or
+					    * nohz_full: not interrupted
+					    * (no VS_Q_F_ALL_CPUS); only the
+					    * counts are filled in */
 
 /* One record per possible CPU (TLB's buf), read on that CPU. */
 struct vs_kmod_cpu {
 	__u32 cpu;
 	__u32 flags;		/* VS_CPU_* */
 	__u64 cr3;		/* raw CR3: the PGD's physical address, and
-				 * the PCID in bits 0-11 */
+				 * the PCID in bits 0-11; 0 unless
+				 * VS_CPU_CR3 */
 	__u64 mm_id;		/* the active mm's context id (never reused;
 				 * 1 is init_mm); the walk reports it too */
 	__u64 mm_tlb_gen;	/* the mm's flush generation (tlb_gen) */
@@ -344,10 +374,36 @@ struct vs_kmod_pte {
 #define VS_WALK_E_NONCANONICAL	4	/* not a canonical address */
 #define VS_WALK_E_KERNEL	5	/* a kernel (upper half) address */
 #define VS_WALK_E_ARGS		6	/* a bad field in the request */
+#define VS_WALK_E_ACCESS	7	/* pagemap_fd is not the target's
+					 * /proc/PID/pagemap (-EACCES) */
+#define VS_WALK_E_NOMM		8	/* pagemap_fd was opened when the
+					 * task had no mm (a zombie thread
+					 * group leader): open a live
+					 * thread's (-EACCES) */
+#define VS_WALK_E_LOCKDOWN	9	/* VS_WALK_F_PHYS under lockdown
+					 * (-EPERM) */
+
+/* vs_kmod_walk.flags */
+#define VS_WALK_F_PHYS		(1u << 0)  /* the PGD and table page frames:
+					    * pgd_pfn, the table entries
+					    * above each leaf, user_pgd */
+#define VS_WALK_F_RESUME	(1u << 1)  /* start is where the last
+					    * request stopped: a leaf that
+					    * begins before it is skipped
+					    * (VS_WALK_O_CHANGED) */
+#define VS_WALK_F_ALL		(VS_WALK_F_PHYS | VS_WALK_F_RESUME)
 
 /* vs_kmod_walk.out_flags */
 #define VS_WALK_O_LA57		(1u << 0)
 #define VS_WALK_O_PTI		(1u << 1)
+#define VS_WALK_O_PHYS		(1u << 2)  /* page frames of tables are
+					    * shown (VS_WALK_F_PHYS) */
+#define VS_WALK_O_CHANGED	(1u << 3)  /* the tables changed under the
+					    * walk: a leaf began before
+					    * where the walk resumed (a huge
+					    * page collapsed or mapped over
+					    * a range partly walked) and
+					    * was skipped; changed counts */
 
 /* Table levels counted in vs_kmod_walk.tables[]. */
 #define VS_WT_P4D		0
@@ -359,7 +415,18 @@ struct vs_kmod_pte {
 /* The WALK request: walk [start, end) of process pid. The module writes at
  * most buf_count records and sets next to where it stopped: end when the
  * range is done, else the address to ask for next. Only the parts of the
- * range inside the process's mappings are walked. */
+ * range inside the process's mappings are walked.
+ *
+ * Without VS_WALK_F_PHYS the page frames of page-table pages are hidden:
+ * pgd_pfn and user_pgd are 0, the entries above a leaf (and a bad table
+ * entry) have their address bits 12-51 cleared, and first_table and
+ * last_table hold keyed hashes of the frames (equal for equal frames
+ * while the module is loaded) instead of the frames.
+ *
+ * Limits: one hold of mmap_read_lock reads at most 8,192 entries (every
+ * level, empty ones included) and is never left inside a PTE table while
+ * the batch has room; a request reads at most 2^20 entries and then
+ * returns with next < end. */
 struct vs_kmod_walk {
 	__u32 abi_version;	/* in: VS_KMOD_ABI_VERSION */
 	__u32 flags;		/* in: 0 */
@@ -385,8 +452,15 @@ struct vs_kmod_walk {
 	__u32 levels;		/* out: 4 or 5 */
 	__u32 detail;		/* out: VS_WALK_OK or VS_WALK_E_* */
 	__u32 out_flags;	/* out: VS_WALK_O_* */
+	__s32 pagemap_fd;	/* in: the caller's descriptor of the
+				 * target's /proc/PID/pagemap (or of a live
+				 * thread's /proc/PID/task/TID/pagemap) */
+	__u32 holds;		/* out: holds of mmap_read_lock */
+	__u32 max_hold_entries;	/* out: most entries read in one hold */
+	__u64 entries;		/* out: entries read in all */
+	__u64 max_hold_ns;	/* out: longest hold */
+	__u32 changed;		/* out: leaves skipped (VS_WALK_O_CHANGED) */
 	__u32 reserved0;	/* in: 0 */
-	__u64 reserved[4];	/* in: 0 */
 };
 
 /* ---- the requests ---------------------------------------------------- */

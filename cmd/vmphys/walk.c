@@ -211,7 +211,8 @@ static int ranges_mapped(struct vs_root *root, pid_t pid,
 
 /* The page-table figures after the rows. */
 static void tables(struct vs_out *out, pid_t pid, const struct vs_pt_stats *st,
-		   const uint64_t *walked, uint64_t leaves, unsigned requests)
+		   const uint64_t *walked, uint64_t leaves, unsigned requests,
+		   unsigned changed)
 {
 	static const char *const key[VS_WT_LEVELS] = {
 		[VS_WT_P4D] = "p4d", [VS_WT_PUD] = "pud", [VS_WT_PMD] = "pmd",
@@ -227,7 +228,11 @@ static void tables(struct vs_out *out, pid_t pid, const struct vs_pt_stats *st,
 		vs_json_u64(j, "levels", st->levels);
 		vs_json_bool(j, "pti", st->pti);
 		vs_json_u64(j, "mm_id", st->mm_id);
-		vs_json_u64(j, "pgd_pfn", st->pgd_pfn);
+		if (st->phys)
+			vs_json_u64(j, "pgd_pfn", st->pgd_pfn);
+		else
+			vs_json_null(j, "pgd_pfn");
+		vs_json_u64(j, "changed", changed);
 		vs_json_u64(j, "leaves", leaves);
 		vs_json_u64(j, "requests", requests);
 		vs_json_obj_begin(j, "tables_walked");
@@ -264,7 +269,7 @@ int walk_run(struct vs_kmod *k, struct vs_out *out, struct vs_root *root,
 	struct cmd_status status = { 0 };
 	struct vs_pt_stats st = { 0 };
 	struct walk w = { .page_size = vs_page_size() };
-	unsigned requests = 0;
+	unsigned requests = 0, changed = 0;
 	bool *hit = NULL, any = false;
 	struct vs_err e;
 	int r;
@@ -307,6 +312,7 @@ int walk_run(struct vs_kmod *k, struct vs_out *out, struct vs_root *root,
 				 &w, &s, &e);
 		requests += s.requests;
 		leaves += s.leaves;
+		changed += s.changed;
 		for (int l = 0; l < VS_WT_LEVELS; l++)
 			walked[l] += s.tables[l];
 		if (s.requests) {
@@ -326,8 +332,13 @@ int walk_run(struct vs_kmod *k, struct vs_out *out, struct vs_root *root,
 	free(hit);
 	if (vs_table_end(w.t) == -EPIPE)
 		cmd_exit_closed_pipe();
+	/* The walk is not one snapshot: say when that showed. */
+	if (changed)
+		cmd_warn("the page tables of process %d changed during the "
+			 "walk: %u huge page(s) mapped over ranges already "
+			 "listed were left out", (int)pid, changed);
 	if (any)
-		tables(out, pid, &st, walked, leaves, requests);
+		tables(out, pid, &st, walked, leaves, requests, changed);
 	else if (out->fmt == VS_OUT_JSON)
 		vs_json_null(&out->json, "page_tables");
 	return status.status;

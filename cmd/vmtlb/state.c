@@ -210,7 +210,11 @@ void state_show(const struct opts *o, const struct vs_km_tlb *now,
 				vs_table_null(t, SC_PCID);
 				vs_table_null(t, SC_ASID);
 			}
-			vs_table_u64(t, SC_CR3, c->cr3);
+			/* Hidden unless asked for (vmscope(4)). */
+			if (c->cr3_known)
+				vs_table_u64(t, SC_CR3, c->cr3);
+			else
+				vs_table_null(t, SC_CR3);
 			vs_table_u64(t, SC_MM_TLB_GEN, c->mm_tlb_gen);
 		} else {
 			for (int col = SC_STATE; col <= SC_MM_TLB_GEN; col++)

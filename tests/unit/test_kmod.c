@@ -5,6 +5,8 @@
  * synthetic records, good and hostile, and the page-table decoder meets
  * entries built by hand from the Intel SDM's bit layout. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "vs_buddy.h"
@@ -47,6 +49,17 @@ struct fake {
 	bool walk_stuck;	/* no records, no progress */
 	bool walk_backwards;	/* next below start */
 	bool walk_past_end;	/* records past the end asked for */
+	bool walk_collapse;	/* before the second call, the first three
+				 * pages become one 2 MiB leaf */
+	bool walk_ignore_resume;	/* an old module: no skipping */
+	uint32_t walk_flags[8];	/* flags of the first requests */
+	int walk_fd;		/* pagemap_fd of the last request */
+	int pagemap_err;	/* the pagemap opener fails with this */
+	unsigned pagemap_nomm;	/* requests with pagemap of thread < this
+				 * get VS_WALK_E_NOMM */
+	unsigned pagemap_opens;
+	unsigned last_nth;	/* the opener's last thread index */
+	uint32_t last_qflags;	/* flags of the last list request */
 	unsigned walk_calls;
 };
 
@@ -186,6 +199,7 @@ static void fake_tlb(struct fake *f)
 		c->pcid = 2 + i;
 		c->asid = 1 + i;
 		c->cr3 = 0x1234000 | c->pcid;
+		c->flags |= VS_CPU_CR3;
 		c->mm_id = 100 + i;
 		c->owner_tgid = 42;
 		c->task_pid = 42 + i;
@@ -230,10 +244,32 @@ static int serve_walk(struct fake *f, struct vs_kmod_walk *w)
 	uint64_t last_tab = 0;
 
 	f->walk_calls++;
+	if (f->walk_calls <= 8)
+		f->walk_flags[f->walk_calls - 1] = w->flags;
+	f->walk_fd = w->pagemap_fd;
 	w->levels = 4;
 	w->mm_id = 77;
-	w->pgd_pfn = 0x999;
+	w->pgd_pfn = w->flags & VS_WALK_F_PHYS ? 0x999 : 0;
+	w->out_flags = w->flags & VS_WALK_F_PHYS ? VS_WALK_O_PHYS : 0;
 	w->pgtables_bytes = 3 * 4096;
+	w->holds = 1;
+	w->entries = 100;
+	w->max_hold_entries = 100;
+	w->changed = 0;
+	if (f->pagemap_nomm && f->last_nth < f->pagemap_nomm) {
+		w->detail = VS_WALK_E_NOMM;
+		return -EACCES;
+	}
+	if (f->walk_collapse && f->walk_calls == 2) {
+		/* 0x400000, 0x401000, 0x5ff000 -> one PMD leaf. */
+		f->ptes[0].level = VS_PT_PMD;
+		f->ptes[0].entry[VS_PT_PMD] = 0x80000000004000e7ull;
+		f->ptes[0].entry[VS_PT_PTE] = 0;
+		f->ptes[0].pfn = 0x400;
+		memmove(&f->ptes[1], &f->ptes[3],
+			(f->nptes - 3) * sizeof(f->ptes[0]));
+		f->nptes -= 2;
+	}
 	if (f->walk_err && f->walk_calls >= f->walk_err_at) {
 		w->detail = f->walk_detail;
 		return f->walk_err;
@@ -259,6 +295,12 @@ static int serve_walk(struct fake *f, struct vs_kmod_walk *w)
 		if (p->addr + size <= w->start ||
 		    (p->addr >= w->end && !f->walk_past_end))
 			continue;
+		if ((w->flags & VS_WALK_F_RESUME) && p->addr < w->start &&
+		    !f->walk_ignore_resume) {
+			w->changed++;
+			w->out_flags |= VS_WALK_O_CHANGED;
+			continue;
+		}
 		if (w->count == w->buf_count) {
 			w->next = p->addr > w->start ? p->addr : w->start;
 			break;
@@ -294,18 +336,53 @@ static int fake_ioctl(void *ctx, unsigned long req, void *arg)
 		return serve(f, arg, f->caches, f->ncaches,
 			     sizeof(f->caches[0]), f->nodes, f->nnodes,
 			     sizeof(f->nodes[0]));
-	case VS_KMOD_IOC_TLB:
+	case VS_KMOD_IOC_TLB: {
+		struct vs_kmod_query *q = arg;
+		int err;
+
+		f->last_qflags = q->flags;
 		if (f->list_err)
 			return f->list_err;
-		return serve(f, arg, f->cpus, f->ncpus, sizeof(f->cpus[0]),
-			     NULL, 0, 0);
+		err = serve(f, arg, f->cpus, f->ncpus, sizeof(f->cpus[0]),
+			    NULL, 0, 0);
+		/* As the module: CR3 only when asked for. */
+		for (unsigned i = 0; !err && i < q->count; i++) {
+			struct vs_kmod_cpu *c = (struct vs_kmod_cpu *)
+				(uintptr_t)q->buf + i;
+
+			if (!(q->flags & VS_Q_F_PHYS) &&
+			    (c->flags & VS_CPU_CR3)) {
+				c->cr3 = 0;
+				c->flags &= ~VS_CPU_CR3;
+			}
+		}
+		return err;
+	}
 	case VS_KMOD_IOC_WALK:
 		return serve_walk(f, arg);
 	}
 	return -ENOTTY;
 }
 
-static const struct vs_kmod_ops fake_ops = { .ioctl = fake_ioctl };
+/* The pagemap opener: /dev/null stands for the descriptor. */
+static int fake_pagemap(void *ctx, pid_t pid, unsigned nth)
+{
+	struct fake *f = ctx;
+
+	(void)pid;
+	f->pagemap_opens++;
+	f->last_nth = nth;
+	if (f->pagemap_err)
+		return f->pagemap_err;
+	if (nth > 3)
+		return -ENOENT;
+	return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static const struct vs_kmod_ops fake_ops = {
+	.ioctl = fake_ioctl,
+	.pagemap = fake_pagemap,
+};
 
 static struct vs_kmod *open_fake(struct fake *f)
 {
@@ -343,7 +420,7 @@ static void test_open_checks_info(void **state)
 	f->info.abi_version = VS_KMOD_ABI_VERSION + 1;
 	assert_int_equal(vs_kmod_open_ops(&fake_ops, f, &k, &e), -EPROTO);
 	assert_null(k);
-	assert_non_null(strstr(e.msg, "speaks ABI version 2"));
+	assert_non_null(strstr(e.msg, "speaks ABI version 3"));
 	assert_non_null(strstr(e.hint, "update vmscope"));
 	f->info.abi_version = 0;
 	assert_int_equal(vs_kmod_open_ops(&fake_ops, f, &k, &e), -EPROTO);
@@ -826,6 +903,15 @@ static void test_tlb(void **state)
 	assert_true(t->cpus[1].pcid_on);
 	assert_int_equal(t->cpus[1].pcid, 3);
 	assert_int_equal(t->cpus[1].asid, 2);
+	/* CR3 is hidden unless asked for. */
+	assert_int_equal(f->last_qflags, 0);
+	assert_false(t->cpus[1].cr3_known);
+	assert_int_equal(t->cpus[1].cr3, 0);
+	vs_km_tlb_free(t);
+	vs_kmod_want(k, VS_KMOD_WANT_PHYS | VS_KMOD_WANT_ALL_CPUS);
+	assert_int_equal(vs_kmod_tlb(k, &t, &e), 0);
+	assert_int_equal(f->last_qflags, VS_Q_F_PHYS | VS_Q_F_ALL_CPUS);
+	assert_true(t->cpus[1].cr3_known);
 	assert_int_equal(t->cpus[1].pgd_phys, 0x1234000);
 	assert_string_equal(t->cpus[0].comm, "worker");
 	assert_int_equal(t->cpus[0].flushes[VS_TLB_REMOTE_SHOOTDOWN], 10);
@@ -852,6 +938,25 @@ static void test_tlb(void **state)
 	fake_tlb(f);
 	f->cpus[0].flags |= 1u << 15;
 	assert_int_equal(vs_kmod_tlb(k, &t, &e), -EBADMSG);
+	fake_tlb(f);
+	f->cpus[0].flags &= ~VS_CPU_CR3;	/* a CR3 it did not claim */
+	assert_int_equal(vs_kmod_tlb(k, &t, &e), -EBADMSG);
+	fake_tlb(f);
+	f->cpus[0].flags |= VS_CPU_SKIPPED;	/* skipped, yet read */
+	assert_int_equal(vs_kmod_tlb(k, &t, &e), -EBADMSG);
+	/* A skipped (isolated) CPU: only its counts. */
+	fake_tlb(f);
+	memset(f->cpus[1].comm, 0, sizeof(f->cpus[1].comm));
+	f->cpus[1].flags = VS_CPU_SKIPPED;
+	f->cpus[1].cr3 = 0;
+	assert_int_equal(vs_kmod_tlb(k, &t, &e), 0);
+	assert_true(t->cpus[1].skipped);
+	assert_false(t->cpus[1].online);
+	vs_km_tlb_free(t);
+	/* Under lockdown the module refuses CR3. */
+	f->list_err = -EPERM;
+	assert_int_equal(vs_kmod_tlb(k, &t, &e), -EPERM);
+	assert_non_null(strstr(e.msg, "locked down"));
 	vs_kmod_close(k);
 	free(f);
 }
@@ -967,6 +1072,9 @@ static void fake_walk(struct fake *f)
 	f->nptes = 0;
 	f->walk_err = 0;
 	f->walk_stuck = f->walk_backwards = f->walk_past_end = false;
+	f->walk_collapse = f->walk_ignore_resume = false;
+	f->pagemap_err = 0;
+	f->pagemap_nomm = 0;
 	f->walk_calls = 0;
 	/* Three pages in the first 2 MiB, two in the next. */
 	f->ptes[f->nptes++] = pte_at(0x400000, 0x100);
@@ -1063,6 +1171,107 @@ static void test_walk_batches(void **state)
 				      &e), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.addr[0], 0x800000);
+	vs_kmod_close(k);
+	free(f);
+}
+
+/* Tables that change between requests: a huge page collapsed over pages
+ * already sent is skipped and counted, never a bad record; only the first
+ * request is not a resumed one. */
+static void test_walk_changed(void **state)
+{
+	struct fake *f = new_fake();
+	struct vs_kmod *k = open_fake(f);
+	struct vs_pt_stats st;
+	struct seen s = { 0 };
+	struct vs_err e;
+
+	fake_walk(f);
+	f->walk_collapse = true;
+	vs_kmod_set_batch(k, 2);
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 0);
+	assert_int_equal(f->walk_flags[0] & VS_WALK_F_RESUME, 0);
+	assert_int_equal(f->walk_flags[1] & VS_WALK_F_RESUME, VS_WALK_F_RESUME);
+	assert_int_equal(st.changed, 1);
+	assert_int_equal(s.n, 6);	/* 2 + 0x600000, 0x601000, PMD, swap */
+	assert_int_equal(s.addr[2], 0x600000);
+	/* What an ABI 1 module did: the leaf below the resume point, which
+	 * the library must still call a bad record. */
+	fake_walk(f);
+	f->walk_collapse = f->walk_ignore_resume = true;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 -EBADMSG);
+	assert_non_null(strstr(e.msg, "bad page-table record"));
+	vs_kmod_close(k);
+	free(f);
+}
+
+/* Physical addresses only when asked; the pagemap descriptor and what its
+ * refusal means; a zombie leader walked through a live thread's. */
+static void test_walk_access(void **state)
+{
+	struct fake *f = new_fake();
+	struct vs_kmod *k = open_fake(f);
+	struct vs_pt_stats st;
+	struct seen s = { 0 };
+	struct vs_err e;
+
+	fake_walk(f);
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 0);
+	assert_int_equal(f->walk_flags[0] & VS_WALK_F_PHYS, 0);
+	assert_false(st.phys);
+	assert_int_equal(st.pgd_pfn, 0);
+	assert_true(f->walk_fd >= 0);
+	assert_int_equal(st.holds, 1);
+	assert_int_equal(st.entries, 100);
+	vs_kmod_want(k, VS_KMOD_WANT_PHYS);
+	fake_walk(f);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 0);
+	assert_int_equal(f->walk_flags[0] & VS_WALK_F_PHYS, VS_WALK_F_PHYS);
+	assert_true(st.phys);
+	assert_int_equal(st.pgd_pfn, 0x999);
+	vs_kmod_want(k, 0);
+
+	/* pagemap refuses us: so does the walk, before any request. */
+	fake_walk(f);
+	f->pagemap_err = -EACCES;
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 -EACCES);
+	assert_non_null(strstr(e.msg, "not allowed"));
+	assert_non_null(strstr(e.hint, "CAP_SYS_PTRACE"));
+	assert_int_equal(f->walk_calls, 0);
+	f->pagemap_err = -ENOENT;
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 -ESRCH);
+	assert_string_equal(e.msg, "process 42 does not exist");
+
+	/* A zombie leader: its pagemap has no mm; the second thread's has. */
+	fake_walk(f);
+	f->pagemap_nomm = 2;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 0);
+	assert_int_equal(f->last_nth, 2);
+	assert_int_equal(s.n, 7);
+	/* No thread has one: the module's refusal is said. */
+	fake_walk(f);
+	f->pagemap_nomm = 10;
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 -EACCES);
+	assert_non_null(strstr(e.msg, "refused"));
+	/* Lockdown refuses the physical addresses. */
+	fake_walk(f);
+	f->walk_err = -EPERM;
+	f->walk_err_at = 1;
+	f->walk_detail = VS_WALK_E_LOCKDOWN;
+	assert_int_equal(vs_kmod_walk(k, 42, 0, 1ull << 47, note, &s, &st, &e),
+			 -EPERM);
+	assert_non_null(strstr(e.msg, "locked down"));
 	vs_kmod_close(k);
 	free(f);
 }
@@ -1208,6 +1417,8 @@ int main(void)
 		cmocka_unit_test(test_pt_decode),
 		cmocka_unit_test(test_walk_batches),
 		cmocka_unit_test(test_walk_errors),
+		cmocka_unit_test(test_walk_changed),
+		cmocka_unit_test(test_walk_access),
 		cmocka_unit_test(test_walk_hostile_records),
 	};
 
