@@ -239,8 +239,11 @@ struct measure *measure_start(const struct opts *o, struct vs_root *root,
 	/* The interrupts first: the trace window lies inside theirs. */
 	r = vs_interrupts_read(root, "TLB", &m->irq0, &e);
 	if (r == 0 && !vs_irqs_row(&m->irq0, "TLB")) {
-		r = vs_err_set(&e, ENOENT, "'/proc/interrupts' has no TLB row "
-			       "(not an x86 kernel?)");
+		char full[4096];
+
+		r = vs_err_set(&e, ENOENT, "'%s' has no TLB row (not an x86 "
+			       "kernel?)", vs_root_path(root, "/proc/interrupts",
+							full, sizeof(full)));
 	}
 	if (r < 0) {
 		cmd_warn_err(&e);

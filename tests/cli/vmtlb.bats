@@ -77,8 +77,9 @@ storm_run() {
 }
 
 # Wait until process $1 has its instance (it is measuring).
+# (Up to 30 s: a sanitizer build on a loaded machine starts slowly.)
 wait_instance() {
-	for _ in $(seq 500); do
+	for _ in $(seq 3000); do
 		ls "$INSTANCES" | grep -q "^vmscope-$1-" && return 0
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.01
@@ -287,7 +288,7 @@ assert json.load(sys.stdin)["vmtlb"]["shootdowns"]["without_ipis"] == []'
 	wait "$pid"
 	no_instance "$pid"
 	# An error: stdout cannot be written.
-	"$VMTLB" -d 1 > /dev/full 2> "$WORK/err" &
+	"$VMTLB" -d 3 > /dev/full 2> "$WORK/err" &
 	pid=$!
 	wait_instance "$pid"
 	wait "$pid" && status=0 || status=$?
