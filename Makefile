@@ -90,8 +90,8 @@ pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS)
 
-.PHONY: all clean check install uninstall san kmod demo bench unit-build \
-	fixtures fuzz fuzz-build
+.PHONY: all clean check install uninstall san kmod vm-debug demo bench \
+	unit-build fixtures fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(addprefix $(B)/bin/,$(COMMANDS)) fixtures
@@ -195,6 +195,14 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) $(wildcard 
 kmod:
 	$(MAKE) -C kmod KDIR=$(KDIR)
 
+# The VM suite on the debug kernel (KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+# DEBUG_PAGEALLOC, lockup and hung-task detectors): built once into
+# build/vm/debug-kernel by scripts/debug-kernel.sh, reused after, booted
+# as the configuration "debug". Not in CI (README.md, "The debug kernel").
+vm-debug:
+	vars=$$(scripts/debug-kernel.sh) && \
+		env $$vars VMSCOPE_VM_APPEND="kasan_multi_shot $${VMSCOPE_VM_APPEND:-}" tests/vm/run
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
@@ -223,4 +231,5 @@ clean:
 	rm -rf build
 	-$(MAKE) -C kmod clean KDIR=$(KDIR) >/dev/null 2>&1 || true
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (Not in the debug kernel's tree, whose tools/ has directories named *.d.)
+-include $(shell find $(B) -path $(B)/vm/debug-kernel -prune -o -name '*.d' -print 2>/dev/null)

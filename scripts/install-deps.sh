@@ -2,7 +2,7 @@
 # install-deps.sh - install what vmscope needs on Debian 12, and only what
 # is missing.
 #
-#   scripts/install-deps.sh [GROUP...]   groups: build test vm bench all
+#   scripts/install-deps.sh [GROUP...]   groups: build test vm vm-debug bench all
 #                                        (default: build)
 #
 # Needs root (or sudo) only when something is missing.
@@ -17,6 +17,11 @@ test=("${build[@]}" libcmocka-dev bats bats-assert bats-support
 vm=(qemu-system-x86 busybox-static cpio linux-headers-amd64 kmod
 	python3-jsonschema binutils)
 bench=("${build[@]}" hyperfine time linux-source smem)
+# The debug kernel of make vm-debug (scripts/debug-kernel.sh): the kernel
+# source and what its build needs (objtool needs libelf, the certificate
+# tools libssl).
+vm_debug=("${vm[@]}" linux-source-6.1 build-essential bc bison flex
+	libelf-dev libssl-dev xz-utils time)
 
 want=()
 [ $# -gt 0 ] || set -- build
@@ -25,8 +30,9 @@ for g in "$@"; do
 	build) want+=("${build[@]}") ;;
 	test) want+=("${test[@]}") ;;
 	vm) want+=("${vm[@]}") ;;
+	vm-debug) want+=("${vm_debug[@]}") ;;
 	bench) want+=("${bench[@]}") ;;
-	all) want+=("${test[@]}" "${vm[@]}" "${bench[@]}") ;;
+	all) want+=("${test[@]}" "${vm[@]}" "${vm_debug[@]}" "${bench[@]}") ;;
 	*) echo "install-deps.sh: unknown group '$g'" >&2; exit 2 ;;
 	esac
 done
