@@ -498,37 +498,51 @@ int vs_cpuid_hypervisor(const struct vs_cpuid *c, struct vs_hypervisor *h)
 	return 0;
 }
 
-int vs_cpuinfo_flag(const struct vs_root *r, const char *flag,
-		    struct vs_err *e)
+/* The value of the first processor's line @key in /proc/cpuinfo: *value
+ * points into *text (the caller frees *text), after the colon. -ENOENT
+ * (with a message) when that block has no such line. */
+static int cpuinfo_first(const struct vs_root *r, const char *key,
+			 char **text, char **value, struct vs_err *e)
 {
-	char *text, *p, *end;
-	size_t len;
-	int ret = vs_root_read_alloc(r, "/proc/cpuinfo", 64u << 20, &text,
+	char *p, *end, *colon;
+	size_t len, klen = strlen(key);
+	int ret = vs_root_read_alloc(r, "/proc/cpuinfo", 64u << 20, text,
 				     &len, e);
 
 	if (ret < 0)
 		return ret;
-	end = strstr(text, "\n\n");
+	/* The first processor's block ends at the first blank line. */
+	end = strstr(*text, "\n\n");
 	if (end)
 		*end = '\0';
-	p = strstr(text, "\nflags");
-	if (!p) {
-		free(text);
-		return vs_err_set(e, ENOENT, "'/proc/cpuinfo' has no 'flags'");
+	for (p = *text; (p = strchr(p, '\n')); p++) {
+		if (strncmp(p + 1, key, klen) || (p[klen + 1] != ' ' &&
+		    p[klen + 1] != '\t' && p[klen + 1] != ':'))
+			continue;
+		end = strchr(p + 1, '\n');
+		if (end)
+			*end = '\0';
+		colon = strchr(p + 1, ':');
+		/* A line without a colon has no value: an empty one. */
+		*value = colon ? colon + 1 : p + 1 + strlen(p + 1);
+		return 0;
 	}
-	end = strchr(p + 1, '\n');
-	if (end)
-		*end = '\0';
-	ret = 0;
-	p = strchr(p, ':');
-	if (p) {
-		char *t;
+	free(*text);
+	*text = NULL;
+	return vs_err_set(e, ENOENT, "'/proc/cpuinfo' has no '%s'", key);
+}
 
-		p++;
-		while ((t = vs_tok(&p)))
-			if (!strcmp(t, flag))
-				ret = 1;
-	}
+int vs_cpuinfo_flag(const struct vs_root *r, const char *flag,
+		    struct vs_err *e)
+{
+	char *text, *p, *t;
+	int ret = cpuinfo_first(r, "flags", &text, &p, e);
+
+	if (ret < 0)
+		return ret;
+	while ((t = vs_tok(&p)))
+		if (!strcmp(t, flag))
+			ret = 1;
 	free(text);
 	return ret;
 }
@@ -536,40 +550,19 @@ int vs_cpuinfo_flag(const struct vs_root *r, const char *flag,
 int vs_cpuinfo_tlb_size(const struct vs_root *r, uint64_t *pages,
 			struct vs_err *e)
 {
-	char *text, *p, *end;
-	size_t len;
-	int ret = vs_root_read_alloc(r, "/proc/cpuinfo", 64u << 20, &text,
-				     &len, e);
+	char *text, *q, *t, *unit;
+	uint64_t v;
+	int ret = cpuinfo_first(r, "TLB size", &text, &q, e);
 
 	if (ret < 0)
 		return ret;
-	/* The first processor's block ends at the first blank line. */
-	end = strstr(text, "\n\n");
-	if (end)
-		*end = '\0';
-	p = strstr(text, "\nTLB size");
-	ret = -ENOENT;
-	if (p) {
-		char *colon = strchr(p, ':'), *q;
-		uint64_t v;
-
-		if (colon) {
-			q = colon + 1;
-			char *t = vs_tok(&q);
-			char *unit = vs_tok(&q);
-
-			if (t && vs_tok_u64(t, &v) == 0 && unit &&
-			    !strcmp(unit, "4K")) {
-				*pages = v;
-				ret = 0;
-			}
-		}
-		if (ret < 0)
-			ret = vs_err_set(e, EBADMSG, "'/proc/cpuinfo': cannot "
-					 "read the 'TLB size' line");
-	} else {
-		vs_err_set(e, ENOENT, "'/proc/cpuinfo' has no 'TLB size'");
-	}
+	t = vs_tok(&q);
+	unit = vs_tok(&q);
+	if (t && vs_tok_u64(t, &v) == 0 && unit && !strcmp(unit, "4K"))
+		*pages = v;
+	else
+		ret = vs_err_set(e, EBADMSG, "'/proc/cpuinfo': cannot read "
+				 "the 'TLB size' line");
 	free(text);
 	return ret;
 }
