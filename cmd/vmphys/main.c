@@ -924,17 +924,9 @@ int main(int argc, char **argv)
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
-	if (pid) {
-		int st = VS_EXIT_FAILURE;
-
-		/* A process that is gone, or a zombie, has nothing to show. */
-		pid = resolve_pid(c.root, pid, &st);
-		if (!pid) {
-			free(ranges);
-			vs_root_unref(c.root);
-			return st;
-		}
-	}
+	/* --walk's module before the process: a usage error reads nothing,
+	 * and a module missing (3) goes before a process missing (42), as
+	 * vs_exit.h orders them. */
 	if (walk) {
 		int st = VS_EXIT_FAILURE;
 
@@ -947,8 +939,22 @@ int main(int argc, char **argv)
 			vs_root_unref(c.root);
 			return st;
 		}
-	} else if (vs_kpage_open(c.root, VS_KPAGE_FLAGS | VS_KPAGE_COUNT, &c.kp,
-			  &e) < 0) {
+	}
+	if (pid) {
+		int st = VS_EXIT_FAILURE;
+
+		/* A process that is gone, or a zombie, has nothing to show. */
+		pid = resolve_pid(c.root, pid, &st);
+		if (!pid) {
+			if (kmod)
+				vs_kmod_close(kmod);
+			free(ranges);
+			vs_root_unref(c.root);
+			return st;
+		}
+	}
+	if (!walk && vs_kpage_open(c.root, VS_KPAGE_FLAGS | VS_KPAGE_COUNT,
+				   &c.kp, &e) < 0) {
 		cmd_warn_err(&e);
 		return VS_EXIT_FAILURE;
 	}
